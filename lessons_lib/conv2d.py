@@ -1,0 +1,134 @@
+"""One Conv2d training step, by hand (lesson 04; reused by lessons 05 and 06).
+
+Single channel, no padding, stride 1, no bias: what PyTorch calls conv2d is a
+cross-correlation, the kernel slides over the image without being flipped.
+
+    out[i, j]     = sum_{a, b} image[i + a, j + b] * kernel[a, b]
+    loss          = sum (out - target)**2
+    blame[i, j]   = dloss/dout[i, j] = 2 * (out[i, j] - target[i, j])
+    grad[a, b]    = sum_{i, j} image[i + a, j + b] * blame[i, j]   (image cross-correlated with blame)
+    kernel_next   = kernel - lr * grad
+
+Each quantity is written twice: `*_loops`, which reads like the lesson, and `*_numpy`, which
+does the same with array slices (one slice per kernel weight) and is far faster.
+"""
+import numpy as np
+
+from lessons_lib import validation
+
+
+def _array2d(name: str, value) -> np.ndarray:
+    try:
+        array = np.asarray(value, dtype=float)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"{name} must be a 2-D array of numbers: {error}") from None
+    if array.ndim != 2:
+        raise ValueError(f"{name} must be 2-D, got shape {array.shape}")
+    if array.size == 0:
+        raise ValueError(f"{name} must not be empty, got shape {array.shape}")
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} must contain only finite numbers (no NaN or inf)")
+    return array
+
+
+def _check_fits(image: np.ndarray, kernel: np.ndarray) -> None:
+    if kernel.shape[0] > image.shape[0] or kernel.shape[1] > image.shape[1]:
+        raise ValueError(f"kernel of shape {kernel.shape} does not fit in image of shape "
+                         f"{image.shape}: each kernel side must be <= the image's")
+
+
+def output_shape(image_shape, kernel_shape) -> tuple[int, int]:
+    """(H - kh + 1, W - kw + 1): the number of places the kernel fits."""
+    return image_shape[0] - kernel_shape[0] + 1, image_shape[1] - kernel_shape[1] + 1
+
+
+def conv2d_loops(image, kernel) -> np.ndarray:
+    """Slide the kernel to every position; at each, multiply and add, one term at a time."""
+    image, kernel = _array2d("image", image), _array2d("kernel", kernel)
+    _check_fits(image, kernel)
+    out = np.zeros(output_shape(image.shape, kernel.shape))
+    for i in range(out.shape[0]):
+        for j in range(out.shape[1]):
+            for a in range(kernel.shape[0]):
+                for b in range(kernel.shape[1]):
+                    out[i, j] += image[i + a, j + b] * kernel[a, b]
+    return out
+
+
+def conv2d_numpy(image, kernel) -> np.ndarray:
+    """Same result: for each kernel weight, add weight * (the image slice it touches)."""
+    image, kernel = _array2d("image", image), _array2d("kernel", kernel)
+    _check_fits(image, kernel)
+    h, w = output_shape(image.shape, kernel.shape)
+    out = np.zeros((h, w))
+    for a in range(kernel.shape[0]):
+        for b in range(kernel.shape[1]):
+            out += kernel[a, b] * image[a:a + h, b:b + w]  # (h, w)
+    return out
+
+
+def loss(output, target) -> float:
+    """Sum of squared differences."""
+    output, target = _array2d("output", output), _array2d("target", target)
+    if output.shape != target.shape:
+        raise ValueError(f"target must have the output's shape {output.shape}, got {target.shape}")
+    return float(np.sum((output - target) ** 2))
+
+
+def blame(output, target) -> np.ndarray:
+    """dloss/doutput = 2 * (output - target): how much the loss cares about each output."""
+    output, target = _array2d("output", output), _array2d("target", target)
+    if output.shape != target.shape:
+        raise ValueError(f"target must have the output's shape {output.shape}, got {target.shape}")
+    return 2 * (output - target)
+
+
+def kernel_grad_loops(image, blame_map, kernel_shape) -> np.ndarray:
+    """dloss/dkernel[a, b] = sum over positions of (pixel that weight touched) * blame."""
+    image, blame_map = _array2d("image", image), _array2d("blame_map", blame_map)
+    kernel_shape = tuple(kernel_shape)
+    if output_shape(image.shape, kernel_shape) != blame_map.shape:
+        raise ValueError(f"blame_map must have shape {output_shape(image.shape, kernel_shape)} "
+                         f"for image {image.shape} and kernel {kernel_shape}, "
+                         f"got {blame_map.shape}")
+    grad = np.zeros(kernel_shape)
+    for a in range(kernel_shape[0]):
+        for b in range(kernel_shape[1]):
+            for i in range(blame_map.shape[0]):
+                for j in range(blame_map.shape[1]):
+                    grad[a, b] += image[i + a, j + b] * blame_map[i, j]
+    return grad
+
+
+def kernel_grad_numpy(image, blame_map, kernel_shape) -> np.ndarray:
+    """Same result: each weight's gradient is one slice of the image dotted with the blame map."""
+    image, blame_map = _array2d("image", image), _array2d("blame_map", blame_map)
+    kernel_shape = tuple(kernel_shape)
+    h, w = output_shape(image.shape, kernel_shape)
+    if (h, w) != blame_map.shape:
+        raise ValueError(f"blame_map must have shape {(h, w)} for image {image.shape} and "
+                         f"kernel {kernel_shape}, got {blame_map.shape}")
+    grad = np.empty(kernel_shape)
+    for a in range(kernel_shape[0]):
+        for b in range(kernel_shape[1]):
+            grad[a, b] = np.sum(image[a:a + h, b:b + w] * blame_map)
+    return grad
+
+
+def sgd_update(kernel, grad, lr: float) -> np.ndarray:
+    """kernel - lr * grad: every weight moves at once, against its gradient."""
+    kernel, grad = _array2d("kernel", kernel), _array2d("grad", grad)
+    lr = validation.non_negative("lr", lr)
+    if kernel.shape != grad.shape:
+        raise ValueError(f"grad must have the kernel's shape {kernel.shape}, got {grad.shape}")
+    return kernel - lr * grad
+
+
+def training_step(image, kernel, target, lr: float, method: str = "numpy"):
+    """Forward, loss, blame, kernel gradient, update. Returns (new kernel, loss, grad)."""
+    conv, kernel_grad = {"loops": (conv2d_loops, kernel_grad_loops),
+                         "numpy": (conv2d_numpy, kernel_grad_numpy)}[method]
+    kernel = _array2d("kernel", kernel)
+    output = conv(image, kernel)
+    grad = kernel_grad(image, blame(output, target), kernel.shape)
+    return sgd_update(kernel, grad, lr), loss(output, target), grad

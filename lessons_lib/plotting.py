@@ -1,0 +1,108 @@
+"""One plotting style for every lesson, and the figures lessons 01-02 draw.
+
+Helpers take or return matplotlib objects and keep no state: no global rcParams, no pyplot
+figure manager (figures are plain `Figure` objects, shown by ending a cell with `fig`).
+"""
+from pathlib import Path
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from lessons_lib import gradient_descent as gd
+
+# Okabe-Ito: distinguishable with every common form of colour blindness.
+BLUE, ORANGE, GREEN, VERMILLION = "#0072B2", "#E69F00", "#009E73", "#D55E00"
+SKY, PURPLE, GREY = "#56B4E9", "#CC79A7", "#7F7F7F"
+PALETTE = (BLUE, ORANGE, GREEN, VERMILLION, SKY, PURPLE)
+CMAP = "viridis"  # perceptually uniform, colour-blind safe
+PANEL_SIZE = (3.6, 2.8)  # inches per panel: every figure is a grid of these
+DPI = 80
+
+
+def figure(nrows: int = 1, ncols: int = 1, **subplot_kw) -> tuple[Figure, np.ndarray]:
+    """A new figure of nrows x ncols styled panels; axes always come back as a 2-D array."""
+    fig = Figure(figsize=(PANEL_SIZE[0] * ncols, PANEL_SIZE[1] * nrows), dpi=DPI,
+                 layout="constrained")
+    axes = fig.subplots(nrows, ncols, squeeze=False, subplot_kw=subplot_kw)
+    for ax in axes.flat:
+        style(ax)
+    return fig, axes
+
+
+def style(ax, title: str = "", xlabel: str = "", ylabel: str = ""):
+    """The lesson look: palette, light grid, no top/right spines."""
+    ax.set_prop_cycle(color=PALETTE)
+    ax.grid(True, color="#E5E5E5", linewidth=0.8)
+    ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    if title:
+        ax.set_title(title, fontsize=10)
+    if xlabel:
+        ax.set_xlabel(xlabel)
+    if ylabel:
+        ax.set_ylabel(ylabel)
+    return ax
+
+
+def save_figure(fig: Figure, lesson: str, name: str) -> Path:
+    """Save under assets/images/<lesson>/<name> in the course repository.
+
+    Outside the repository (on Colab, say) the same relative folder is made next to the notebook.
+    PNG metadata is left out so that re-running a lesson writes identical bytes.
+    """
+    here = Path.cwd().resolve()
+    root = next((p for p in (here, *here.parents) if (p / "lessons_lib").is_dir()), here)
+    path = root / "assets" / "images" / lesson / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=DPI, metadata={"Software": None})
+    return path.relative_to(root)
+
+
+class DescentPlot:
+    """Lesson 01's two panels: the path on the loss parabola, and the loss at each step.
+
+    Built once; `draw(history, label)` only moves the data of existing artists, which is what
+    keeps the learning-rate slider fast.
+    """
+
+    def __init__(self, x: float, y_true: float, w_range=(-1.0, 7.0), max_steps: int = 30):
+        self.x, self.y_true = x, y_true
+        self.fig, axes = figure(1, 2)
+        self.path_ax, self.loss_ax = axes[0]
+        w_grid = np.linspace(*w_range, 200)
+        loss_top = max(gd.loss(w, x, y_true) for w in w_range)
+        style(self.path_ax, "Path on the loss curve", "w", "loss")
+        self.path_ax.plot(w_grid, gd.loss(w_grid, x, y_true), color=GREY, linewidth=1.5)
+        self.path_ax.set_xlim(*w_range)
+        self.path_ax.set_ylim(-0.05 * loss_top, 1.05 * loss_top)
+        (self.path,) = self.path_ax.plot([], [], "-o", color=BLUE, markersize=4, linewidth=1)
+        style(self.loss_ax, "Loss before each update", "step", "loss")
+        (self.loss_line,) = self.loss_ax.plot([], [], "-o", color=ORANGE, markersize=3)
+        self.loss_ax.set_xlim(0.5, max_steps + 0.5)
+        self.loss_ax.set_ylim(-0.05 * loss_top, 1.05 * loss_top)
+        self.note = self.path_ax.text(0.5, 0.92, "", transform=self.path_ax.transAxes,
+                                      ha="center", color=VERMILLION, fontweight="bold")
+
+    def draw(self, history: gd.History, label: str = "") -> None:
+        weights = np.array(history.weights)
+        self.path.set_data(weights, gd.loss(weights, self.x, self.y_true))
+        self.loss_line.set_data(np.arange(1, len(history.steps) + 1), history.losses)
+        w_min, w_max = self.path_ax.get_xlim()
+        left_plot = bool(np.any((weights < w_min) | (weights > w_max)))
+        self.note.set_text("diverged" if history.diverged or left_plot else "")
+        self.path_ax.set_title(label or "Path on the loss curve", fontsize=10)
+
+
+def weight_and_loss(weights, losses, w_true: float) -> Figure:
+    """Lesson 02: the weight and the loss at each step, the true weight dashed."""
+    fig, axes = figure(1, 2)
+    w_ax, loss_ax = axes[0]
+    steps = np.arange(len(weights))
+    w_ax.plot(steps, weights, "-o", color=BLUE, markersize=3, label="w")
+    w_ax.axhline(w_true, color=VERMILLION, linestyle="--", label=f"true w = {w_true:g}")
+    w_ax.legend(frameon=False)
+    style(w_ax, "Weight at each step", "step", "w")
+    loss_ax.plot(steps, losses, "-o", color=ORANGE, markersize=3)
+    style(loss_ax, "Loss at each step", "step", "loss")
+    return fig

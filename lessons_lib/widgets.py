@@ -1,0 +1,108 @@
+"""Fast sliders: redraw one reused figure into an image widget (lesson 00 onwards).
+
+A classic `interact` builds a new figure on every slider move. Here the figure is built once;
+each move only updates its artists' data, saves the figure to PNG bytes and hands them to a
+`widgets.Image`. Only API shared by ipywidgets 7.7 (what Colab ships) and 8 is used.
+"""
+import io
+
+import ipywidgets as widgets
+import matplotlib.image
+import numpy as np
+from matplotlib.figure import Figure
+
+from lessons_lib import gradient_descent as gd
+from lessons_lib import plotting
+
+
+class SliderFigure:
+    """Sliders + a status line + the figure as an image.
+
+    update(**slider_values) moves the figure's artists and returns the status line's text.
+    Show it by ending a cell with `.widget`.
+    """
+
+    def __init__(self, fig, update, **sliders):
+        self.fig, self.update, self.sliders = fig, update, sliders
+        self.status = widgets.Label()
+        self.image = widgets.Image(format="png")
+        self.widget = widgets.VBox([widgets.HBox(list(sliders.values())), self.status, self.image])
+        for slider in sliders.values():
+            slider.observe(self.redraw, names="value")
+        self.redraw()
+        # Lay the figure out once, then freeze it: re-solving the layout on every move would
+        # cost more than drawing.
+        self.fig.set_layout_engine("none")
+
+    def values(self) -> dict:
+        return {name: slider.value for name, slider in self.sliders.items()}
+
+    def redraw(self, change=None) -> None:
+        self.status.value = self.update(**self.values())
+        png = io.BytesIO()
+        self.fig.savefig(png, format="png", dpi=plotting.DPI)
+        self.image.value = png.getvalue()
+
+    def static_twin(self, settings: list[dict], ncols: int = 1):
+        """The figure at each of `settings` (slider values), as one figure for readers with no
+        kernel. The frames are the slider's own images, so the twin cannot drift from it."""
+        frames, titles = [], []
+        for values in settings:
+            for name, value in values.items():
+                self.sliders[name].value = value
+            self.redraw()  # also when nothing changed
+            frames.append(matplotlib.image.imread(io.BytesIO(self.image.value), format="png"))
+            titles.append(self.status.value)
+        nrows = -(-len(frames) // ncols)
+        height, width = frames[0].shape[:2]
+        twin = Figure(figsize=(ncols * width / plotting.DPI, nrows * (height + 30) / plotting.DPI),
+                      dpi=plotting.DPI, layout="constrained")
+        axes = twin.subplots(nrows, ncols, squeeze=False)
+        for ax in axes.flat:
+            ax.set_axis_off()
+        for ax, frame, title in zip(axes.flat, frames, titles):
+            ax.imshow(frame, interpolation="none")
+            ax.set_title(title, fontsize=9, loc="left")
+        return twin
+
+
+def line_fit(x=(1.0, 2.0, 3.0), y_true=(3.0, 6.0, 9.0)) -> SliderFigure:
+    """Lesson 00: slide the slope a of y = a * x and watch the line and its squared error."""
+    x, y_true = np.asarray(x, dtype=float), np.asarray(y_true, dtype=float)
+    if x.shape != y_true.shape or x.ndim != 1:
+        raise ValueError(f"x and y_true must be 1-D and the same length, got {x.shape} and "
+                         f"{y_true.shape}")
+    fig, axes = plotting.figure(1, 1)
+    ax = plotting.style(axes[0][0], "y = a * x", "x", "y")
+    ax.plot(x, y_true, "o", color=plotting.VERMILLION, label="data")
+    x_grid = np.linspace(0, x.max() * 1.1, 2)
+    (line,) = ax.plot(x_grid, 0 * x_grid, color=plotting.BLUE, label="model")
+    ax.set_ylim(0, y_true.max() * 1.6)
+    ax.legend(frameon=False, loc="upper left")
+
+    def update(a):
+        line.set_ydata(a * x_grid)
+        error = float(np.mean((a * x - y_true) ** 2))
+        return f"a = {a:.1f}: mean squared error = {error:.2f}"
+
+    slope = widgets.FloatSlider(value=1.0, min=0.0, max=5.0, step=0.1, description="a",
+                                continuous_update=True)
+    return SliderFigure(fig, update, a=slope)
+
+
+def learning_rate_explorer(x: float = 2.0, y_true: float = 6.0, w0: float = 0.0) -> SliderFigure:
+    """Lesson 01: learning rate and step count -> the path on the parabola and the loss curve."""
+    plot = plotting.DescentPlot(x, y_true)
+    lr = widgets.FloatSlider(value=0.1, min=0.0, max=0.3, step=0.005, description="lr",
+                             readout_format=".3f", continuous_update=True)
+    steps = widgets.IntSlider(value=10, min=1, max=30, step=1, description="steps",
+                              continuous_update=True)
+
+    def update(lr, steps):
+        history = gd.descend(w0, x, y_true, lr, steps)
+        regime = gd.lr_regime(lr, x)
+        plot.draw(history, label=f"lr = {lr:.3f}: {regime}")
+        factor = gd.contraction(lr, x)
+        return f"lr = {lr:.3f} -> each step multiplies (w - 3) by {factor:+.2f}: {regime}"
+
+    return SliderFigure(plot.fig, update, lr=lr, steps=steps)

@@ -1,0 +1,100 @@
+#!/usr/bin/env python3
+"""The course's task runner. Needs only Python >= 3.10.
+
+    python3 tasks.py lab        open JupyterLab on the course (sets up .venv first if needed)
+    python3 tasks.py test       run the whole test suite (sets up .venv first if needed)
+    python3 tasks.py execute    re-run every notebook from a fresh kernel and store its outputs
+    python3 tasks.py execute notebooks/01-gradient-descent.ipynb    ...or just the ones named
+    python3 tasks.py bench      run the benchmarks (they print ratios, not pass/fail)
+
+Setup makes a project-local virtual environment in .venv. On Linux without an NVIDIA GPU it
+installs PyTorch's CPU build (never the multi-GB CUDA one). Setup is skipped when .venv already
+matches pyproject.toml, so re-running a task is quick.
+"""
+import hashlib
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+STAMP = VENV / "lessons-setup.sha256"
+# The PyTorch release setup installs when torch is missing. `==` keeps pip from picking a newer
+# CUDA build; the +cpu build from the index below satisfies it too and sorts first.
+TORCH = os.environ.get("LESSONS_TORCH", "torch==2.13.0")
+TORCH_CPU_INDEX = os.environ.get("LESSONS_TORCH_CPU_INDEX", "https://download.pytorch.org/whl/cpu")
+
+
+def venv_python() -> Path:
+    scripts = "Scripts" if os.name == "nt" else "bin"
+    return VENV / scripts / ("python.exe" if os.name == "nt" else "python")
+
+
+def run(*cmd, **kwargs) -> None:
+    print("+", " ".join(str(c) for c in cmd), flush=True)
+    subprocess.run([str(c) for c in cmd], check=True, **kwargs)
+
+
+def setup_fingerprint() -> str:
+    text = (ROOT / "pyproject.toml").read_bytes() + TORCH.encode()
+    return hashlib.sha256(text).hexdigest()
+
+
+def wants_cpu_torch() -> bool:
+    """Linux with no NVIDIA driver: take the CPU wheel. macOS wheels are CPU/MPS already."""
+    return platform.system() == "Linux" and shutil.which("nvidia-smi") is None
+
+
+def setup() -> Path:
+    """Create .venv and install the course into it, unless it is already up to date."""
+    py = venv_python()
+    if STAMP.exists() and py.exists() and STAMP.read_text() == setup_fingerprint():
+        return py
+    if sys.version_info < (3, 10):
+        sys.exit(f"The course needs Python >= 3.10; this is {platform.python_version()}.")
+    if not py.exists():
+        print(f"Creating a virtual environment in {VENV.name}/", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    has_torch = subprocess.run([py, "-c", "import torch"], capture_output=True).returncode == 0
+    if not has_torch:
+        if wants_cpu_torch():  # the wheel alone from the CPU index; its dependencies from PyPI
+            run(py, "-m", "pip", "install", "--no-deps", TORCH, "--extra-index-url", TORCH_CPU_INDEX)
+        run(py, "-m", "pip", "install", TORCH)
+    run(py, "-m", "pip", "install", "-e", f"{ROOT}[dev]")
+    STAMP.write_text(setup_fingerprint())
+    return py
+
+
+def lab(args: list[str]) -> None:
+    py = setup()
+    os.execv(py, [py, "-m", "jupyter", "lab", f"--notebook-dir={ROOT / 'notebooks'}", *args])
+
+
+def test(args: list[str]) -> None:
+    py = setup()
+    sys.exit(subprocess.run([py, "-m", "pytest", *args], cwd=ROOT).returncode)
+
+
+def execute(args: list[str]) -> None:
+    py = setup()
+    sys.exit(subprocess.run([py, "-m", "tests.execute_notebooks", *args], cwd=ROOT).returncode)
+
+
+def bench(args: list[str]) -> None:
+    py = setup()
+    scripts = sorted((ROOT / "benchmarks").glob("bench_*.py"))
+    for script in scripts:
+        run(py, script, *args, cwd=ROOT)
+
+
+TASKS = {"setup": lambda args: setup(), "lab": lab, "test": test, "execute": execute,
+         "bench": bench}
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2 or sys.argv[1] not in TASKS:
+        sys.exit(__doc__)
+    TASKS[sys.argv[1]](sys.argv[2:])
