@@ -49,3 +49,15 @@ def training_step(train_step, x=2.0, y_true=6.0, lr=0.1):
                         "left over from step 1?")
     return Feedback(CORRECT, f"Correct: two steps take w from 0 to {w.item():.4f}, as in the "
                     "table.")
+
+
+def accumulated_grad_at_step_2(answer, x=2.0, y_true=6.0, lr=0.1):
+    """The .grad that step 2 of the no-zero_() run used: step 1's gradient plus step 2's own."""
+    g1 = gd.grad(0.0, x, y_true)
+    w1 = 0.0 - lr * g1
+    g2 = gd.grad(w1, x, y_true)
+    return check_number(answer, g1 + g2, [
+        Mistake(g2, "That is step 2's own gradient, what the zeroed run used. Without zero_() "
+                "step 1's gradient is still in .grad and gets added to it."),
+        Mistake(g1, "That is step 1's gradient alone; step 2's backward added its own to it."),
+    ])

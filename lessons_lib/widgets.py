@@ -47,12 +47,16 @@ class SliderFigure:
         """The figure at each of `settings` (slider values), as one figure for readers with no
         kernel. The frames are the slider's own images, so the twin cannot drift from it."""
         frames, titles = [], []
+        before = self.values()
         for values in settings:
             for name, value in values.items():
                 self.sliders[name].value = value
             self.redraw()  # also when nothing changed
             frames.append(matplotlib.image.imread(io.BytesIO(self.image.value), format="png"))
             titles.append(self.status.value)
+        for name, value in before.items():  # leave the live slider where it was
+            self.sliders[name].value = value
+        self.redraw()
         nrows = -(-len(frames) // ncols)
         height, width = frames[0].shape[:2]
         twin = Figure(figsize=(ncols * width / plotting.DPI, nrows * (height + 30) / plotting.DPI),

@@ -1,0 +1,62 @@
+"""Kernel-side slider tests: move the sliders lessons_lib builds, as a learner would."""
+import pytest
+
+from lessons_lib import gradient_descent as gd
+from lessons_lib import widgets
+
+
+@pytest.mark.filterwarnings("error")
+@pytest.mark.parametrize("lr, regime", [
+    (0.05, gd.SLOW), (0.125, gd.ONE_STEP), (0.2, gd.OVERSHOOT), (0.25, gd.OSCILLATE),
+    (0.3, gd.DIVERGE)])
+def test_learning_rate_slider_redraws_and_names_the_regime(lr, regime):
+    explorer = widgets.learning_rate_explorer()
+    before = explorer.image.value
+    explorer.sliders["lr"].value = lr
+    assert explorer.image.value != before and explorer.image.value[:4] == b"\x89PNG"
+    assert explorer.status.value.endswith(regime)
+    assert f"lr = {lr:.3f}" in explorer.status.value
+
+
+@pytest.mark.filterwarnings("error")
+def test_diverging_run_is_labelled_diverged_without_overflow_warnings():
+    explorer = widgets.learning_rate_explorer()
+    explorer.sliders["steps"].value = explorer.sliders["steps"].max
+    explorer.sliders["lr"].value = explorer.sliders["lr"].max
+    plot_note = [t.get_text() for t in explorer.fig.axes[0].texts]
+    assert "diverged" in plot_note
+    explorer.sliders["lr"].value = 0.1
+    assert "diverged" not in [t.get_text() for t in explorer.fig.axes[0].texts]
+
+
+@pytest.mark.filterwarnings("error")
+def test_steps_slider_changes_the_image():
+    explorer = widgets.learning_rate_explorer()
+    before = explorer.image.value
+    explorer.sliders["steps"].value = 3
+    assert explorer.image.value != before
+
+
+@pytest.mark.filterwarnings("error")
+def test_line_fit_slider_reports_zero_error_at_the_right_slope():
+    slider = widgets.line_fit()
+    before = slider.image.value
+    slider.sliders["a"].value = 3.0
+    assert slider.image.value != before
+    assert slider.status.value == "a = 3.0: mean squared error = 0.00"
+
+
+def test_line_fit_rejects_mismatched_data():
+    with pytest.raises(ValueError, match="same length"):
+        widgets.line_fit(x=(1.0, 2.0), y_true=(1.0, 2.0, 3.0))
+
+
+@pytest.mark.filterwarnings("error")
+def test_static_twin_has_one_panel_per_setting_and_leaves_the_slider_alone():
+    explorer = widgets.learning_rate_explorer()
+    explorer.sliders["lr"].value = 0.07
+    image = explorer.image.value
+    twin = explorer.static_twin([{"lr": 0.05}, {"lr": 0.3}], ncols=1)
+    titles = [ax.get_title(loc="left") for ax in twin.axes]
+    assert len(titles) == 2 and titles[0].endswith(gd.SLOW) and titles[1].endswith(gd.DIVERGE)
+    assert explorer.sliders["lr"].value == 0.07 and explorer.image.value == image
