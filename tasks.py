@@ -20,6 +20,9 @@ import sys
 import venv
 from pathlib import Path
 
+if sys.version_info < (3, 10):  # noqa: UP036 - this file runs on whatever python3 is
+    sys.exit(f"The course needs Python >= 3.10; this is {platform.python_version()}.")
+
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 STAMP = VENV / "lessons-setup.sha256"
@@ -54,15 +57,14 @@ def setup() -> Path:
     py = venv_python()
     if STAMP.exists() and py.exists() and STAMP.read_text() == setup_fingerprint():
         return py
-    if sys.version_info < (3, 10):
-        sys.exit(f"The course needs Python >= 3.10; this is {platform.python_version()}.")
     if not py.exists():
         print(f"Creating a virtual environment in {VENV.name}/", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
     has_torch = subprocess.run([py, "-c", "import torch"], capture_output=True).returncode == 0
     if not has_torch:
         if wants_cpu_torch():  # the wheel alone from the CPU index; its dependencies from PyPI
-            run(py, "-m", "pip", "install", "--no-deps", TORCH, "--extra-index-url", TORCH_CPU_INDEX)
+            run(py, "-m", "pip", "install", "--no-deps", TORCH,
+                "--extra-index-url", TORCH_CPU_INDEX)
         run(py, "-m", "pip", "install", TORCH)
     run(py, "-m", "pip", "install", "-e", f"{ROOT}[dev]")
     STAMP.write_text(setup_fingerprint())

@@ -1,0 +1,49 @@
+"""Project files that nothing else exercises: environment.yml, pyproject's dependency policy,
+and ruff over the code."""
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+# conda-forge names for the PyPI runtime dependencies.
+CONDA_NAME = {"numpy": "numpy", "matplotlib": "matplotlib-base", "ipywidgets": "ipywidgets",
+              "torch": "pytorch-cpu"}
+
+
+def runtime_dependencies() -> dict[str, str]:
+    text = (ROOT / "pyproject.toml").read_text()
+    block = re.search(r"^dependencies = \[(.*?)^\]", text, re.S | re.M).group(1)
+    specs = re.findall(r'"([A-Za-z0-9_.-]+)([^"]*)"', block)
+    return {name.lower(): spec for name, spec in specs}
+
+
+def test_runtime_dependencies_are_ranges_never_exact_pins():
+    deps = runtime_dependencies()
+    assert set(deps) == set(CONDA_NAME)
+    for name, spec in deps.items():
+        assert "==" not in spec and spec.startswith(">="), f"{name}{spec}: use a range"
+    assert deps["ipywidgets"] == ">=7.7,<9"  # Colab ships 7.7.1
+
+
+def test_environment_yml_uses_conda_forge_and_the_same_runtime_packages():
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    assert env["channels"][0] == "conda-forge" and "defaults" not in env["channels"]
+    conda = {}
+    for dep in env["dependencies"]:
+        if isinstance(dep, str):
+            name, spec = re.match(r"([A-Za-z0-9_.-]+)(.*)", dep).groups()
+            conda[name] = spec.strip()
+    for pypi_name, spec in runtime_dependencies().items():
+        assert conda.get(CONDA_NAME[pypi_name]) == spec, f"{CONDA_NAME[pypi_name]} != {spec}"
+    assert "pytorch" not in conda and "cpuonly" not in conda  # the retired pytorch channel
+    pip_part = next(d for d in env["dependencies"] if isinstance(d, dict))["pip"]
+    assert "-e ." in pip_part
+
+
+def test_ruff_finds_nothing_in_the_library_and_tests():
+    result = subprocess.run([sys.executable, "-m", "ruff", "check", "lessons_lib", "tests",
+                             "tasks.py", "benchmarks"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
