@@ -66,7 +66,7 @@ def setup() -> Path:
             run(py, "-m", "pip", "install", "--no-deps", TORCH,
                 "--extra-index-url", TORCH_CPU_INDEX)
         run(py, "-m", "pip", "install", TORCH)
-    run(py, "-m", "pip", "install", "-e", f"{ROOT}[dev]")
+    run(py, "-m", "pip", "install", "-q", "-e", f"{ROOT}[dev]")
     STAMP.write_text(setup_fingerprint())
     return py
 
