@@ -73,7 +73,9 @@ def setup() -> Path:
 
 def lab(args: list[str]) -> None:
     py = setup()
-    os.execv(py, [py, "-m", "jupyter", "lab", f"--notebook-dir={ROOT / 'notebooks'}", *args])
+    as_root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
+    os.execv(py, [py, "-m", "jupyter", "lab", f"--ServerApp.root_dir={ROOT / 'notebooks'}",
+                  *as_root, *args])
 
 
 def test(args: list[str]) -> None:
