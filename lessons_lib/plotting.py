@@ -1,8 +1,9 @@
 """One plotting style for every lesson, and the figures lessons 01-02 draw.
 
 Helpers take or return matplotlib objects and keep no state: no global rcParams, no pyplot
-figure manager (figures are plain `Figure` objects, shown by ending a cell with `fig`).
+figure manager. Figures are `LessonFigure`s, shown as a PNG by ending a cell with `fig`.
 """
+import io
 from pathlib import Path
 
 import numpy as np
@@ -19,9 +20,19 @@ PANEL_SIZE = (3.6, 2.8)  # inches per panel: every figure is a grid of these
 DPI = 80
 
 
+class LessonFigure(Figure):
+    """A matplotlib Figure that Jupyter shows as a PNG when a cell ends with it, with no pyplot
+    and no inline backend involved (so it works the same in JupyterLab, Colab and nbclient)."""
+
+    def _repr_png_(self) -> bytes:
+        png = io.BytesIO()
+        self.savefig(png, format="png", dpi=DPI)
+        return png.getvalue()
+
+
 def figure(nrows: int = 1, ncols: int = 1, **subplot_kw) -> tuple[Figure, np.ndarray]:
     """A new figure of nrows x ncols styled panels; axes always come back as a 2-D array."""
-    fig = Figure(figsize=(PANEL_SIZE[0] * ncols, PANEL_SIZE[1] * nrows), dpi=DPI,
+    fig = LessonFigure(figsize=(PANEL_SIZE[0] * ncols, PANEL_SIZE[1] * nrows), dpi=DPI,
                  layout="constrained")
     axes = fig.subplots(nrows, ncols, squeeze=False, subplot_kw=subplot_kw)
     for ax in axes.flat:

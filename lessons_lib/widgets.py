@@ -9,7 +9,6 @@ import io
 import ipywidgets as widgets
 import matplotlib.image
 import numpy as np
-from matplotlib.figure import Figure
 
 from lessons_lib import gradient_descent as gd
 from lessons_lib import plotting
@@ -59,8 +58,9 @@ class SliderFigure:
         self.redraw()
         nrows = -(-len(frames) // ncols)
         height, width = frames[0].shape[:2]
-        twin = Figure(figsize=(ncols * width / plotting.DPI, nrows * (height + 30) / plotting.DPI),
-                      dpi=plotting.DPI, layout="constrained")
+        twin = plotting.LessonFigure(
+            figsize=(ncols * width / plotting.DPI, nrows * (height + 30) / plotting.DPI),
+            dpi=plotting.DPI, layout="constrained")
         axes = twin.subplots(nrows, ncols, squeeze=False)
         for ax in axes.flat:
             ax.set_axis_off()

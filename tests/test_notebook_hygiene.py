@@ -99,3 +99,14 @@ def test_at_least_85_percent_of_output_producing_cells_are_compared_by_nbval():
                or "NBVAL_IGNORE_OUTPUT" in source(c) or "NBVAL_SKIP" in source(c)]
     compared = 1 - len(ignored) / len(producing)
     assert compared >= 0.85, f"only {compared:.0%} of output-producing cells are compared"
+
+
+@pytest.mark.parametrize("path", PATHS, ids=IDS)
+def test_every_figure_a_cell_returns_is_stored_as_an_image(path):
+    for i, cell in enumerate(stored_notebooks.code_cells(json.loads(path.read_text()))):
+        for output in cell["outputs"]:
+            text = "".join(output.get("data", {}).get("text/plain", ""))
+            if re.match(r"<\w*Figure size", text):
+                assert "image/png" in output["data"], (
+                    f"code cell {i} returned a figure that readers cannot see: build it with "
+                    "lessons_lib.plotting.figure() or LessonFigure")
