@@ -40,6 +40,7 @@ IDS = [p.name for p in NOTEBOOKS]
 VENV_HOME = Path(os.environ.get("LESSONS_COLAB_VENV_HOME", ROOT / ".venv-colab"))
 # What the setup cell's pip install needs from the repository (the package and its metadata).
 PACKAGE_PATHS = ("lessons_lib", "pyproject.toml", "README.md")
+ANSI = re.compile(r"\x1b\[[0-9;]*m")  # IPython 7 colours its tracebacks
 PIN = re.compile(r"^([A-Za-z0-9_.\-]+)==(\S+)$")
 
 
@@ -115,8 +116,9 @@ def kernel_env(scratch: Path, **extra: str) -> dict[str, str]:
 def execute(python: Path, notebook: Path, scratch: Path, **env: str) -> nbformat.NotebookNode:
     """Run `notebook` in place with `python`'s nbclient and kernel; return the executed copy."""
     result = run(python, RUNNER, notebook, env=kernel_env(scratch, **env), cwd=notebook.parent)
-    assert result.returncode == 0, (f"{notebook.name} failed on the Colab stack:\n"
-                                    f"{result.stderr[-6000:]}")
+    if result.returncode:
+        error = ANSI.sub("", result.stderr)[-6000:]
+        pytest.fail(f"{notebook.name} failed on the Colab stack:\n{error}", pytrace=False)
     return nbformat.read(notebook, as_version=4)
 
 
