@@ -24,6 +24,11 @@ import sys
 import venv
 from pathlib import Path
 
+try:
+    import fcntl
+except ImportError:  # Windows: no lock; don't run two test sessions at once there
+    fcntl = None
+
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
@@ -87,16 +92,25 @@ def colab_python() -> Path:
     """The Python of an environment holding colab-versions.txt; built on first use only."""
     env_dir = VENV_HOME / environment_key()
     done = env_dir / "colab-versions.done"
-    if not done.exists():
-        for old in VENV_HOME.glob("*"):  # an earlier version list's environment, or a half one
-            shutil.rmtree(old) if old.is_dir() else old.unlink()
-        venv.EnvBuilder(with_pip=True).create(env_dir)
-        python = python_in(env_dir)
-        check(python, "-m", "pip", "install", "-q", f"pip=={pins()['pip']}")  # Colab's pip first
-        # torch==2.13.0 in the list takes this machine's CPU wheel; never an unpinned torch.
-        check(python, "-m", "pip", "install", "-q", "-r", VERSIONS)
-        done.write_text(VERSIONS.read_text())
+    VENV_HOME.mkdir(parents=True, exist_ok=True)
+    with open(VENV_HOME / ".lock", "w") as lock:  # two test runs at once build it once
+        if fcntl:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            build_environment(env_dir)
+            done.write_text(VERSIONS.read_text())
     return python_in(env_dir)
+
+
+def build_environment(env_dir: Path) -> None:
+    for old in VENV_HOME.iterdir():  # an earlier version list's environment, or a half-built one
+        if old.is_dir():
+            shutil.rmtree(old)
+    venv.EnvBuilder(with_pip=True).create(env_dir)
+    python = python_in(env_dir)
+    check(python, "-m", "pip", "install", "-q", f"pip=={pins()['pip']}")  # Colab's pip first
+    # torch==2.13.0 in the list takes this machine's CPU wheel; never an unpinned torch.
+    check(python, "-m", "pip", "install", "-q", "-r", VERSIONS)
 
 
 def kernel_env(scratch: Path, **extra: str) -> dict[str, str]:
