@@ -3,7 +3,7 @@
 Run by tests/colab/test_colab_stack.py with the Colab-stack environment's Python, so the kernel is
 that environment's ipykernel 6.17 / IPython 7.34 and nbclient is Colab's own version:
 
-    .venv-colab/<key>/bin/python tests/colab/run_notebook.py NOTEBOOK.ipynb
+    .venv/colab-stack/<key>/bin/python tests/colab/run_notebook.py NOTEBOOK.ipynb
 
 The kernel's working directory is the notebook's folder. Exits 1 with nbclient's message on the
 first cell error (cells tagged `raises-exception` may raise, as in nbclient and nbval).

@@ -3,7 +3,7 @@
 We can't reach Colab from here, so this runs the kernel side the way Colab would:
 - a separate environment with exactly the versions in colab-versions.txt (ipywidgets 7.7.1,
   IPython 7.34, ipykernel 6.17, matplotlib 3.10, numpy 2.1, ...), built once and cached in
-  .venv-colab/ under the hash of that file (delete the folder to rebuild);
+  .venv/colab-stack/ under the hash of that file (delete the folder to rebuild);
 - lessons_lib installed by the notebooks' own setup cell, run in that environment's kernel with
   `google.colab` faked into sys.modules and the GitHub URL swapped for a local clone's
   `git+file://` URL, with the version list as pip constraints so Colab's packages can't move;
@@ -42,7 +42,7 @@ RUNNER = HERE / "run_notebook.py"
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 IDS = [p.name for p in NOTEBOOKS]
 # Where the cached environments live; override to share one between clones.
-VENV_HOME = Path(os.environ.get("LESSONS_COLAB_VENV_HOME", ROOT / ".venv-colab"))
+VENV_HOME = Path(os.environ.get("LESSONS_COLAB_VENV_HOME", ROOT / ".venv" / "colab-stack"))
 # What the setup cell's pip install needs from the repository (the package and its metadata).
 PACKAGE_PATHS = ("lessons_lib", "pyproject.toml", "README.md")
 ANSI = re.compile(r"\x1b\[[0-9;]*m")  # IPython 7 colours its tracebacks
