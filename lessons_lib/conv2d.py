@@ -6,7 +6,7 @@ cross-correlation, the kernel slides over the image without being flipped.
     out[i, j]     = sum_{a, b} image[i + a, j + b] * kernel[a, b]
     loss          = sum (out - target)**2
     blame[i, j]   = dloss/dout[i, j] = 2 * (out[i, j] - target[i, j])
-    grad[a, b]    = sum_{i, j} image[i + a, j + b] * blame[i, j]   (image cross-correlated with blame)
+    grad[a, b]    = sum_{i, j} image[i + a, j + b] * blame[i, j]   (image x-correlated with blame)
     kernel_next   = kernel - lr * grad
 
 Each quantity is written twice: `*_loops`, which reads like the lesson, and `*_numpy`, which
@@ -132,3 +132,47 @@ def training_step(image, kernel, target, lr: float, method: str = "numpy"):
     output = conv(image, kernel)
     grad = kernel_grad(image, blame(output, target), kernel.shape)
     return sgd_update(kernel, grad, lr), loss(output, target), grad
+
+
+# --- Repeated steps, and the largest learning rate that still converges (lesson 04) ---------
+#
+# The output is linear in the kernel: out.ravel() = X @ kernel.ravel(), where each row of X is
+# one patch of the image. So the loss is a bowl, sum (X k - t)**2, whose curvature (Hessian) is
+# 2 X^T X everywhere. Gradient descent on a bowl converges when lr < 2 / (its largest curvature).
+
+# A run whose loss grows this many times above where it started is called diverged and stopped,
+# long before float64 could overflow.
+DIVERGED_FACTOR = 1e6
+
+
+def patches(image, kernel_shape) -> np.ndarray:
+    """X: one row per kernel position, holding the pixels under the kernel there, (h*w, kh*kw)."""
+    image = _array2d("image", image)
+    kernel_shape = tuple(kernel_shape)
+    _check_fits(image, np.empty(kernel_shape))
+    h, w = output_shape(image.shape, kernel_shape)
+    return np.array([image[i:i + kernel_shape[0], j:j + kernel_shape[1]].ravel()
+                     for i in range(h) for j in range(w)])
+
+
+def max_stable_lr(image, kernel_shape) -> float:
+    """2 / largest eigenvalue of the loss's Hessian 2 X^T X: above it, repeated steps diverge."""
+    x = patches(image, kernel_shape)
+    return float(2 / np.linalg.eigvalsh(2 * x.T @ x).max())
+
+
+def train(image, kernel, target, lr: float, steps: int):
+    """`steps` training steps from `kernel`. Returns (losses, kernels, diverged).
+
+    losses[t] is the loss before step t + 1's update; kernels[0] is the starting kernel.
+    A diverging run stops as soon as its loss passes DIVERGED_FACTOR times the first loss.
+    """
+    steps = validation.count("steps", steps)
+    kernels, losses = [_array2d("kernel", kernel)], []
+    for _ in range(steps):
+        new_kernel, step_loss, _grad = training_step(image, kernels[-1], target, lr)
+        losses.append(step_loss)
+        if step_loss > DIVERGED_FACTOR * max(losses[0], 1e-12):
+            return losses, kernels, True
+        kernels.append(new_kernel)
+    return losses, kernels, False

@@ -1,0 +1,112 @@
+"""The chain rule, one layer at a time (lesson 03).
+
+A network is a chain of functions: a1 = f1(x), a2 = f2(a1), ..., loss = fn(a_{n-1}).
+The backward pass walks the chain from the loss towards the input. Each layer needs only two
+numbers:
+
+    local     = d(my output) / d(my input), at the input I saw on the forward pass
+    upstream  = d(loss) / d(my output), handed to me by the layer after me
+
+and hands `local * upstream` = d(loss) / d(my input) to the layer before it. A layer with a
+parameter p also keeps d(loss)/dp = d(my output)/dp * upstream: that is what training updates.
+
+Every gradient here can be checked against `finite_difference`, which only nudges and re-runs.
+"""
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from lessons_lib import validation
+
+
+@dataclass(frozen=True)
+class Layer:
+    name: str  # what the layer does, as the lesson writes it
+    forward: Callable[[float], float]
+    local: Callable[[float], float]  # d out / d in, as a function of the input
+    param_name: str = ""  # "" for a layer with nothing to learn
+    param_local: Callable[[float], float] | None = None  # d out / d param, given the input
+
+
+def scale(w: float) -> Layer:
+    """out = w * in: local gradient w; d out / dw = in."""
+    w = validation.real("w", w)
+    return Layer(f"multiply by w = {w:g}", lambda a: w * a, lambda a: w, "w", lambda a: a)
+
+
+def shift(b: float) -> Layer:
+    """out = in + b: local gradient 1; d out / db = 1."""
+    b = validation.real("b", b)
+    return Layer(f"add b = {b:g}", lambda a: a + b, lambda a: 1.0, "b", lambda a: 1.0)
+
+
+def square() -> Layer:
+    """out = in**2: local gradient 2 * in (nothing to learn)."""
+    return Layer("square", lambda a: a * a, lambda a: 2 * a)
+
+
+def squared_error(y_true: float) -> Layer:
+    """The loss, (in - y_true)**2: local gradient 2 * (in - y_true)."""
+    y_true = validation.real("y_true", y_true)
+    return Layer(f"loss = (a - {y_true:g})²", lambda a: (a - y_true) ** 2,
+                 lambda a: 2 * (a - y_true))
+
+
+def tiny_network(w: float = 3.0, b: float = -4.0, y_true: float = 1.0) -> list[Layer]:
+    """Lesson 03's chain: multiply by w, add b, square, then the squared-error loss."""
+    return [scale(w), shift(b), square(), squared_error(y_true)]
+
+
+def forward(layers: list[Layer], x: float) -> list[float]:
+    """[x, a1, a2, ..., loss]: every layer's input is the previous layer's output."""
+    values = [validation.real("x", x)]
+    for layer in layers:
+        values.append(float(layer.forward(values[-1])))
+    return values
+
+
+@dataclass(frozen=True)
+class BackwardStep:
+    layer: int  # index into the chain
+    name: str
+    input: float  # what this layer saw on the forward pass
+    upstream: float  # d loss / d (this layer's output)
+    local: float  # d (this layer's output) / d (this layer's input)
+    downstream: float  # local * upstream = d loss / d (this layer's input)
+    param_name: str
+    param_grad: float | None  # d loss / d (this layer's parameter), if it has one
+
+
+def backward(layers: list[Layer], x: float) -> list[BackwardStep]:
+    """The backward pass, in the order it runs: from the loss back to the input."""
+    values = forward(layers, x)
+    steps, upstream = [], 1.0  # d loss / d loss = 1
+    for index in reversed(range(len(layers))):
+        layer, a_in = layers[index], values[index]
+        local = float(layer.local(a_in))
+        param_grad = (float(layer.param_local(a_in)) * upstream
+                      if layer.param_local is not None else None)
+        steps.append(BackwardStep(index, layer.name, a_in, upstream, local, local * upstream,
+                                  layer.param_name, param_grad))
+        upstream = local * upstream
+    return steps
+
+
+def gradients(layers: list[Layer], x: float) -> dict[str, float]:
+    """d loss / d x and d loss / d (each parameter), read off the backward pass."""
+    steps = backward(layers, x)
+    grads = {step.param_name: step.param_grad for step in steps if step.param_name}
+    grads["x"] = steps[-1].downstream
+    return grads
+
+
+def finite_difference(f: Callable[[float], float], at: float, h: float = 1e-5) -> float:
+    """(f(at + h) - f(at - h)) / (2h): the slope from nudging, no calculus needed."""
+    at, h = validation.real("at", at), validation.real("h", h)
+    if h <= 0:
+        raise ValueError(f"h must be > 0, got {h!r}")
+    return (f(at + h) - f(at - h)) / (2 * h)
+
+
+def loss_of(x: float, w: float = 3.0, b: float = -4.0, y_true: float = 1.0) -> float:
+    """The tiny network's loss as a plain function of x and its parameters."""
+    return forward(tiny_network(w, b, y_true), x)[-1]

@@ -1,0 +1,65 @@
+"""Lesson 03's slider: step through the backward pass of a chain, one layer at a time.
+
+The chain is drawn once, left to right: the values of the forward pass in boxes, the layers on
+the arrows. Each step of the slider runs one more layer backwards: its gradient appears under
+its input, with the multiplication that produced it, "local x upstream".
+"""
+import ipywidgets as widgets
+
+from lessons_lib import chain_rule, plotting
+from lessons_lib.widgets import SliderFigure
+
+
+def backward_stepper(layers=None, x: float = 2.0) -> SliderFigure:
+    """Slider `step` from 0 (forward pass only) to len(layers) (the whole backward pass)."""
+    layers = chain_rule.tiny_network() if layers is None else layers
+    values = chain_rule.forward(layers, x)
+    steps = chain_rule.backward(layers, x)  # in the order they run: loss side first
+    fig, axes = plotting.figure(1, 2)
+    spec = axes[0][0].get_gridspec()
+    for ax in axes.flat:
+        ax.remove()
+    ax = fig.add_subplot(spec[0, :])
+    ax.set_axis_off()
+    ax.set_xlim(-0.6, len(values) - 0.4)
+    ax.set_ylim(-1.6, 1.0)
+    names = ["x"] + [f"a{n}" for n in range(1, len(values) - 1)] + ["loss"]
+    for n, (name, value) in enumerate(zip(names, values)):
+        ax.text(n, 0.35, f"{name} = {value:g}", ha="center", va="center", fontsize=10,
+                bbox={"boxstyle": "round", "facecolor": "#F2F2F2", "edgecolor": plotting.GREY})
+    arrows, grads, products = [], [], []
+    for n, layer in enumerate(layers):
+        arrows.append(ax.annotate("", xy=(n + 0.62, 0.35), xytext=(n + 0.38, 0.35),
+                                  arrowprops={"arrowstyle": "->", "color": plotting.GREY}))
+        ax.text(n + 0.5, 0.75, layer.name, ha="center", fontsize=8, color=plotting.BLUE)
+        products.append(ax.text(n + 0.5, -0.95, "", ha="center", fontsize=8,
+                                color=plotting.VERMILLION))
+    for n in range(len(names)):
+        grads.append(ax.text(n, -0.3, "", ha="center", fontsize=10, color=plotting.VERMILLION,
+                             fontweight="bold"))
+    title = ax.set_title("", fontsize=10)
+    step = widgets.IntSlider(value=0, min=0, max=len(layers), step=1, description="step",
+                             continuous_update=True)
+
+    def update(step):
+        grads[-1].set_text("dloss/dloss = 1" if step else "")
+        for done, s in enumerate(steps):
+            shown = done < step
+            current = done == step - 1
+            grads[s.layer].set_text(f"dloss/d{names[s.layer]} = {s.downstream:g}" if shown else "")
+            param_local = layers[s.layer].param_local
+            param = (f"\ndloss/d{s.param_name} = {param_local(s.input):g} × {s.upstream:g}"
+                     f" = {s.param_grad:g}" if param_local else "")
+            products[s.layer].set_text(
+                f"{s.local:g} × {s.upstream:g} = {s.downstream:g}{param}" if shown else "")
+            color = plotting.VERMILLION if current else plotting.GREY
+            arrows[s.layer].arrow_patch.set_color(color)
+        if step == 0:
+            title.set_text("forward pass done: now run the layers backwards")
+            return "step 0: the forward pass only. Move the slider to run the backward pass."
+        s = steps[step - 1]
+        title.set_text(f"backward step {step}: layer '{s.name}'")
+        return (f"step {step}: '{s.name}' multiplies its local gradient {s.local:g} by the "
+                f"upstream gradient {s.upstream:g} and passes {s.downstream:g} towards the input")
+
+    return SliderFigure(fig, update, step=step)

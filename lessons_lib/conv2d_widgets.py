@@ -1,0 +1,148 @@
+"""Lesson 04's three sliders, built on the fast `SliderFigure` (figure built once, artists moved).
+
+    weight_picker()   pick a kernel weight: the pixel it multiplied at each of the 9 positions,
+                      the blame there, and pixel x blame; their sum is the weight's gradient
+    kernel_slider()   slide the kernel across the input and watch the output fill in
+    lr_explorer()     repeated training steps at a learning rate: converge, or diverge above
+                      conv2d.max_stable_lr
+"""
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.patches import Rectangle
+
+from lessons_lib import conv2d, plotting
+from lessons_lib.widgets import SliderFigure
+
+# Lesson 04's worked example (the numbers every test and the notebook check).
+IMAGE = np.array([[10, 20, 30, 40], [30, 40, 50, 60], [20, 30, 40, 50], [10, 20, 30, 40]],
+                 dtype=float)
+KERNEL = np.array([[0.5, 0.3], [0.2, 0.1]])
+TARGET = np.zeros((3, 3))
+WEIGHT_NAMES = ("top-left", "top-right", "bottom-left", "bottom-right")
+
+
+def annotated_grid(ax, values, title: str, fmt: str = "{:g}", vmin=None, vmax=None):
+    """A heatmap with each cell's number written on it. Returns (image, texts[i][j])."""
+    values = np.asarray(values, dtype=float)
+    image = ax.imshow(values, cmap=plotting.CMAP, vmin=vmin, vmax=vmax)
+    texts = [[ax.text(j, i, fmt.format(values[i, j]), ha="center", va="center", fontsize=9,
+                      color="white") for j in range(values.shape[1])]
+             for i in range(values.shape[0])]
+    ax.set_xticks(range(values.shape[1]))
+    ax.set_yticks(range(values.shape[0]))
+    ax.grid(False)
+    ax.set_title(title, fontsize=10)
+    return image, texts
+
+
+def _outline(ax, rows: int, cols: int) -> Rectangle:
+    box = Rectangle((-0.5, -0.5), cols, rows, fill=False, edgecolor=plotting.VERMILLION,
+                    linewidth=3)
+    ax.add_patch(box)
+    return box
+
+
+def weight_picker(image=IMAGE, kernel=KERNEL, target=TARGET) -> SliderFigure:
+    """Pick weight (a, b): it multiplied image[i + a, j + b] at output position (i, j)."""
+    output = conv2d.conv2d_numpy(image, kernel)
+    blame = conv2d.blame(output, target)
+    h, w = blame.shape
+    fig, axes = plotting.figure(1, 3)
+    input_ax, blame_ax, product_ax = axes[0]
+    annotated_grid(input_ax, image, "input: pixels this weight multiplied")
+    box = _outline(input_ax, h, w)
+    annotated_grid(blame_ax, blame, "blame = dloss/doutput")
+    products = image[:h, :w] * blame
+    product_image, product_texts = annotated_grid(product_ax, products, "",
+                                                  vmin=0, vmax=np.abs(image).max() * blame.max())
+    names = dict(enumerate(WEIGHT_NAMES)) if kernel.shape == (2, 2) else {}
+    options = [(f"{names.get(n, '')} w[{a},{b}] = {kernel[a, b]:g}".strip(), n)
+               for n, (a, b) in enumerate(np.ndindex(*kernel.shape))]
+    weight = widgets.Dropdown(options=options, value=0, description="weight")
+
+    def update(weight):
+        a, b = divmod(weight, kernel.shape[1])
+        box.set_xy((b - 0.5, a - 0.5))
+        pixels = image[a:a + h, b:b + w]  # (h, w): the pixel under w[a, b] at each position
+        products = pixels * blame
+        product_image.set_data(products)
+        for (i, j), value in np.ndenumerate(products):
+            product_texts[i][j].set_text(f"{value:,.0f}")
+        grad = products.sum()
+        product_ax.set_title(f"pixel × blame: sum = {grad:,.0f}", fontsize=10)
+        terms = " + ".join(f"{p:g}·{q:g}" for p, q in zip(pixels.ravel(), blame.ravel()))
+        return f"w[{a},{b}]: gradient = {terms} = {grad:,.0f}"
+
+    return SliderFigure(fig, update, weight=weight)
+
+
+def kernel_slider(image=IMAGE, kernel=KERNEL) -> SliderFigure:
+    """Position k (1 to h*w, row by row): the kernel's window and the output so far."""
+    output = conv2d.conv2d_numpy(image, kernel)
+    h, w = output.shape
+    fig, axes = plotting.figure(1, 2)
+    input_ax, output_ax = axes[0]
+    annotated_grid(input_ax, image, "input, with the kernel's window")
+    box = _outline(input_ax, *kernel.shape)
+    partial = np.full(output.shape, np.nan)  # NaN: not computed yet, drawn blank
+    output_image, output_texts = annotated_grid(output_ax, partial, "output so far",
+                                                vmin=output.min(), vmax=output.max())
+    position = widgets.IntSlider(value=1, min=1, max=h * w, step=1, description="position",
+                                 continuous_update=True)
+
+    def update(position):
+        i, j = divmod(position - 1, w)
+        box.set_xy((j - 0.5, i - 0.5))
+        shown = np.full(output.shape, np.nan)
+        for k in range(position):
+            shown[divmod(k, w)] = output[divmod(k, w)]
+        output_image.set_data(np.ma.masked_invalid(shown))
+        for (r, c), value in np.ndenumerate(shown):
+            output_texts[r][c].set_text("" if np.isnan(value) else f"{value:g}")
+        patch = image[i:i + kernel.shape[0], j:j + kernel.shape[1]]
+        terms = " + ".join(f"{p:g}·{q:g}" for p, q in zip(patch.ravel(), kernel.ravel()))
+        return f"position ({i},{j}): {terms} = {output[i, j]:g}"
+
+    return SliderFigure(fig, update, position=position)
+
+
+def lr_explorer(image=IMAGE, kernel=KERNEL, target=TARGET, max_steps: int = 40) -> SliderFigure:
+    """Learning rate and step count -> the loss at each step and the four weights' paths."""
+    limit = conv2d.max_stable_lr(image, kernel.shape)
+    first_loss = conv2d.loss(conv2d.conv2d_numpy(image, kernel), target)
+    fig, axes = plotting.figure(1, 2)
+    loss_ax, weight_ax = axes[0]
+    plotting.style(loss_ax, "", "step", "loss (log scale)")
+    loss_ax.set_yscale("log")
+    loss_ax.set_xlim(0.5, max_steps + 0.5)
+    loss_ax.set_ylim(1, first_loss * 1e3)
+    (loss_line,) = loss_ax.plot([], [], "-o", color=plotting.ORANGE, markersize=3)
+    note = loss_ax.text(0.5, 0.9, "", transform=loss_ax.transAxes, ha="center",
+                        color=plotting.VERMILLION, fontweight="bold")
+    plotting.style(weight_ax, "kernel weights", "step", "weight")
+    weight_ax.set_xlim(-0.5, max_steps + 0.5)
+    weight_ax.set_ylim(-1.5, 1.5)
+    weight_lines = [weight_ax.plot([], [], "-", label=name)[0]
+                    for name in WEIGHT_NAMES[:kernel.size]]
+    weight_ax.legend(frameon=False, fontsize=8, loc="lower left")
+    lr = widgets.FloatSlider(value=1e-5, min=1e-6, max=2.4e-5, step=1e-7, description="lr",
+                             readout_format=".2e", continuous_update=True)
+    steps = widgets.IntSlider(value=20, min=1, max=max_steps, step=1, description="steps",
+                              continuous_update=True)
+
+    def update(lr, steps):
+        losses, kernels, stopped = conv2d.train(image, kernel, target, lr, steps)
+        ymax = loss_ax.get_ylim()[1]
+        loss_line.set_data(np.arange(1, len(losses) + 1), np.minimum(losses, ymax))  # clipped
+        weights = np.array([k.ravel() for k in kernels])  # (steps + 1, kernel.size)
+        for line, path in zip(weight_lines, weights.T):
+            line.set_data(np.arange(len(path)), np.clip(path, -10, 10))
+        grew = stopped or losses[-1] > losses[0]
+        note.set_text("diverged" if grew else "")
+        regime = "converges" if lr < limit else "diverges"
+        loss_ax.set_title(f"lr = {lr:.2e}: {regime}", fontsize=10)
+        return (f"lr = {lr:.2e} = {lr / limit:.2f} × the limit {limit:.2e}: {regime}. "
+                f"Loss {losses[0]:,.0f} at step 1, {losses[-1]:,.4g} at step {len(losses)}"
+                + (" (diverged)" if grew else ""))
+
+    return SliderFigure(fig, update, lr=lr, steps=steps)
