@@ -2,7 +2,8 @@
 
 The chain is drawn once, left to right: the values of the forward pass in boxes, the layers on
 the arrows. Each step of the slider runs one more layer backwards: its gradient appears under
-its input, with the multiplication that produced it, "local x upstream".
+its input, with the multiplication that produced it, "local x upstream". A label "dw: 48"
+is short for "dloss/dw = 48", the loss's gradient with respect to w.
 """
 import ipywidgets as widgets
 
@@ -32,24 +33,24 @@ def backward_stepper(layers=None, x: float = 2.0) -> SliderFigure:
         arrows.append(ax.annotate("", xy=(n + 0.62, 0.35), xytext=(n + 0.38, 0.35),
                                   arrowprops={"arrowstyle": "->", "color": plotting.GREY}))
         ax.text(n + 0.5, 0.75, layer.name, ha="center", fontsize=8, color=plotting.BLUE)
-        products.append(ax.text(n + 0.5, -0.95, "", ha="center", fontsize=8,
+        products.append(ax.text(n + 0.5, -1.0, "", ha="center", fontsize=8,
                                 color=plotting.VERMILLION))
     for n in range(len(names)):
-        grads.append(ax.text(n, -0.3, "", ha="center", fontsize=10, color=plotting.VERMILLION,
+        grads.append(ax.text(n, -0.3, "", ha="center", fontsize=9, color=plotting.VERMILLION,
                              fontweight="bold"))
     title = ax.set_title("", fontsize=10)
     step = widgets.IntSlider(value=0, min=0, max=len(layers), step=1, description="step",
                              continuous_update=True)
 
     def update(step):
-        grads[-1].set_text("dloss/dloss = 1" if step else "")
+        grads[-1].set_text("dloss: 1" if step else "")
         for done, s in enumerate(steps):
             shown = done < step
             current = done == step - 1
-            grads[s.layer].set_text(f"dloss/d{names[s.layer]} = {s.downstream:g}" if shown else "")
-            param_local = layers[s.layer].param_local
-            param = (f"\ndloss/d{s.param_name} = {param_local(s.input):g} × {s.upstream:g}"
-                     f" = {s.param_grad:g}" if param_local else "")
+            grads[s.layer].set_text(f"d{names[s.layer]}: {s.downstream:g}" if shown else "")
+            layer = layers[s.layer]
+            param = (f"\nd{s.param_name}: {layer.param_local(s.input):g} × {s.upstream:g}"
+                     f" = {s.param_grad:g}" if s.param_name else "")
             products[s.layer].set_text(
                 f"{s.local:g} × {s.upstream:g} = {s.downstream:g}{param}" if shown else "")
             color = plotting.VERMILLION if current else plotting.GREY
@@ -59,7 +60,7 @@ def backward_stepper(layers=None, x: float = 2.0) -> SliderFigure:
             return "step 0: the forward pass only. Move the slider to run the backward pass."
         s = steps[step - 1]
         title.set_text(f"backward step {step}: layer '{s.name}'")
-        return (f"step {step}: '{s.name}' multiplies its local gradient {s.local:g} by the "
-                f"upstream gradient {s.upstream:g} and passes {s.downstream:g} towards the input")
+        return (f"step {step}, '{s.name}': local {s.local:g} × upstream {s.upstream:g} = "
+                f"{s.downstream:g}, passed towards the input")
 
     return SliderFigure(fig, update, step=step)

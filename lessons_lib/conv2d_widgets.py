@@ -115,7 +115,7 @@ def lr_explorer(image=IMAGE, kernel=KERNEL, target=TARGET, max_steps: int = 40) 
     plotting.style(loss_ax, "", "step", "loss (log scale)")
     loss_ax.set_yscale("log")
     loss_ax.set_xlim(0.5, max_steps + 0.5)
-    loss_ax.set_ylim(1, first_loss * 1e3)
+    loss_ax.set_ylim(1e-2, first_loss * 1e3)
     (loss_line,) = loss_ax.plot([], [], "-o", color=plotting.ORANGE, markersize=3)
     note = loss_ax.text(0.5, 0.9, "", transform=loss_ax.transAxes, ha="center",
                         color=plotting.VERMILLION, fontweight="bold")
@@ -124,7 +124,7 @@ def lr_explorer(image=IMAGE, kernel=KERNEL, target=TARGET, max_steps: int = 40) 
     weight_ax.set_ylim(-1.5, 1.5)
     weight_lines = [weight_ax.plot([], [], "-", label=name)[0]
                     for name in WEIGHT_NAMES[:kernel.size]]
-    weight_ax.legend(frameon=False, fontsize=8, loc="lower left")
+    weight_ax.legend(frameon=False, fontsize=7, loc="upper right", ncol=2)
     lr = widgets.FloatSlider(value=1e-5, min=1e-6, max=2.4e-5, step=1e-7, description="lr",
                              readout_format=".2e", continuous_update=True)
     steps = widgets.IntSlider(value=20, min=1, max=max_steps, step=1, description="steps",
@@ -140,7 +140,7 @@ def lr_explorer(image=IMAGE, kernel=KERNEL, target=TARGET, max_steps: int = 40) 
         grew = stopped or losses[-1] > losses[0]
         note.set_text("diverged" if grew else "")
         regime = "converges" if lr < limit else "diverges"
-        loss_ax.set_title(f"lr = {lr:.2e}: {regime}", fontsize=10)
+        loss_ax.set_title(f"lr = {lr:.2e}, {len(losses)} steps: {regime}", fontsize=10)
         return (f"lr = {lr:.2e} = {lr / limit:.2f} × the limit {limit:.2e}: {regime}. "
                 f"Loss {losses[0]:,.0f} at step 1, {losses[-1]:,.4g} at step {len(losses)}"
                 + (" (diverged)" if grew else ""))
