@@ -1,0 +1,144 @@
+"""The computation graph autograd records, as plain nodes and edges (lesson 05).
+
+Every tensor made from a tensor with requires_grad=True carries a `grad_fn`: the node that will
+run its backward step. `grad_fn.next_functions` lists the nodes one step nearer the inputs, and a
+leaf tensor (one you made yourself, such as a kernel) ends in an `AccumulateGrad` node whose
+`.variable` is that tensor. `walk` follows those links from a tensor into a `Graph`;
+`Graph.text()` prints it as a tree and `Graph.draw()` returns a matplotlib figure laid out in
+layers from top (the loss) to bottom (the leaves): no graphviz or other system binary needed.
+"""
+from dataclasses import dataclass, field
+
+import torch
+from matplotlib.figure import Figure
+
+from lessons_lib import plotting
+
+
+@dataclass(frozen=True)
+class Node:
+    index: int  # position in Graph.nodes; 0 is the tensor the walk started from
+    name: str  # the grad_fn class (MulBackward0, ...) or, for a leaf, the tensor's name
+    kind: str  # "op" or "leaf"
+    shape: tuple = ()  # a leaf tensor's shape
+
+
+@dataclass
+class Graph:
+    nodes: list[Node] = field(default_factory=list)
+    # (i, j): node j is in node i's next_functions, so the backward pass sends a gradient from
+    # i to j. An edge appears twice when an op uses the same input twice (w * w).
+    edges: list[tuple[int, int]] = field(default_factory=list)
+
+    def count(self, name: str) -> int:
+        """How many nodes have this name (e.g. "MulBackward0")."""
+        return sum(node.name == name for node in self.nodes)
+
+    def children(self, index: int) -> list[int]:
+        return [j for i, j in self.edges if i == index]
+
+    def layers(self) -> list[list[int]]:
+        """Node indices by depth: the longest path from the root, so every edge points down."""
+        depth = {0: 0}
+        changed = True
+        while changed:  # a few passes; graphs here have tens of nodes
+            changed = False
+            for i, j in self.edges:
+                if i in depth and depth[i] + 1 > depth.get(j, -1):
+                    depth[j], changed = depth[i] + 1, True
+        layers = [[] for _ in range(max(depth.values()) + 1)]
+        for node in self.nodes:
+            layers[depth[node.index]].append(node.index)
+        return layers
+
+    def label(self, index: int) -> str:
+        node = self.nodes[index]
+        if node.kind == "leaf":
+            return f"{node.name} {tuple(node.shape)}"
+        return node.name
+
+    def text(self) -> str:
+        """The graph as an indented tree from the root; a node reached again says so."""
+        lines, shown = [], set()
+
+        def visit(index, prefix, last, top):
+            branch = "" if top else ("└── " if last else "├── ")
+            again = index in shown
+            lines.append(prefix + branch + self.label(index) + ("  (shown above)" if again else ""))
+            shown.add(index)
+            if again:
+                return
+            kids = self.children(index)
+            inner = prefix + ("" if top else ("    " if last else "│   "))
+            for n, kid in enumerate(kids):
+                visit(kid, inner, n == len(kids) - 1, False)
+
+        visit(0, "", True, True)
+        return "\n".join(lines)
+
+    def draw(self, title: str = "") -> Figure:
+        """Boxes in layers, the root on top; arrows show the way the gradient travels."""
+        layers = self.layers()
+        x_of = {}
+        for depth, layer in enumerate(layers):
+            if depth:  # order each layer under its parents to keep arrows short and uncrossed
+                parent_x = {j: [x_of[i] for i, k in self.edges if k == j] for j in layer}
+                layer.sort(key=lambda j: sum(parent_x[j]) / len(parent_x[j]))
+            for n, j in enumerate(layer):
+                x_of[j] = n - (len(layer) - 1) / 2
+        widest = max(len(layer) for layer in layers)
+        fig = plotting.LessonFigure(figsize=(max(3.6, 1.9 * widest), 0.75 * len(layers) + 0.6),
+                     dpi=plotting.DPI, layout="constrained")
+        ax = fig.subplots()
+        ax.set_axis_off()
+        ax.set_xlim(-widest / 2, widest / 2)
+        ax.set_ylim(-len(layers) + 0.5, 0.5)
+        colours = {"op": plotting.SKY, "leaf": plotting.GREEN}
+        for depth, layer in enumerate(layers):
+            for j in layer:
+                colour = plotting.ORANGE if j == 0 else colours[self.nodes[j].kind]
+                ax.text(x_of[j], -depth, self.label(j), ha="center", va="center", fontsize=8,
+                        bbox={"boxstyle": "round,pad=0.35", "facecolor": colour + "55",
+                              "edgecolor": colour})
+        depth_of = {j: d for d, layer in enumerate(layers) for j in layer}
+        for i, j in set(self.edges):
+            ax.annotate("", xy=(x_of[j], -depth_of[j] + 0.2), xytext=(x_of[i], -depth_of[i] - 0.2),
+                        arrowprops={"arrowstyle": "-|>", "color": plotting.GREY, "lw": 1})
+        if title:
+            ax.set_title(title, fontsize=10)
+        return fig
+
+
+def walk(tensor: torch.Tensor, names: dict[str, torch.Tensor] | None = None) -> Graph:
+    """The graph behind `tensor`, depth first in next_functions order.
+
+    names maps a name to a leaf tensor, so the leaf shows as "kernel" rather than "leaf".
+    Inputs that need no gradient (next_functions entries of None) are not nodes: the backward
+    pass never visits them.
+    """
+    if not isinstance(tensor, torch.Tensor):
+        raise TypeError(f"walk needs a torch.Tensor, got {type(tensor).__name__}")
+    if tensor.grad_fn is None:
+        raise ValueError("this tensor has no grad_fn: it is a leaf or was made without "
+                         "requires_grad=True, so autograd recorded no graph behind it")
+    names = names or {}
+    graph, index_of = Graph(), {}
+
+    def add(fn) -> int:
+        if fn in index_of:
+            return index_of[fn]
+        index = index_of[fn] = len(graph.nodes)
+        leaf = getattr(fn, "variable", None)
+        if leaf is None:
+            graph.nodes.append(Node(index, type(fn).__name__, "op"))
+        else:
+            name = next((n for n, t in names.items() if t is leaf), "leaf")
+            graph.nodes.append(Node(index, name, "leaf", tuple(leaf.shape)))
+        for next_fn, _ in fn.next_functions:
+            if next_fn is not None:
+                graph.edges.append((index, add(next_fn)))
+        return index
+
+    add(tensor.grad_fn)
+    graph.edges.sort(key=lambda edge: edge[0])  # by parent; each parent's inputs stay in order
+    return graph
