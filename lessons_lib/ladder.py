@@ -1,0 +1,102 @@
+"""Lesson 06's ladder, timed: every rung of `batched_step` at growing image sizes.
+
+    rungs(accelerator)            the rungs this machine can run, slowest first
+    time_rung(rung, n, size, k)   seconds for one training step, timed the right way
+    sweep(rungs, sizes, ...)      {rung name: (sizes, seconds)} for a log-log plot
+    crossover(results, a, b)      the first size at which rung b beats rung a
+    time_vs_size_figure(...)      that log-log plot, titled with the machine it came from
+"""
+from dataclasses import dataclass
+
+import torch
+from matplotlib.figure import Figure
+
+from lessons_lib import batched_step, plotting, timing
+
+LR = 1e-4  # any learning rate will do for timing; the work is the same
+COLOURS = {"Python loops": plotting.VERMILLION, "NumPy": plotting.ORANGE,
+           "PyTorch cpu": plotting.BLUE}  # an accelerator's line is green
+
+
+@dataclass(frozen=True)
+class Rung:
+    name: str
+    step: object  # one of batched_step.step_*
+    device: torch.device
+    tensors: bool  # True: the step wants torch tensors on `device`; False: NumPy arrays
+
+    def inputs(self, images, kernel, targets):
+        """The batch in the form this rung's step takes (copied to its device if needed)."""
+        if self.tensors:
+            return batched_step.to_torch((images, kernel, targets), self.device)
+        return images, kernel, targets
+
+    def run(self, images, kernel, targets, lr: float = LR):
+        return self.step(*self.inputs(images, kernel, targets), lr)
+
+
+def rungs(accelerator: torch.device | None) -> list[Rung]:
+    """Python loops, NumPy, PyTorch on the CPU, and PyTorch on `accelerator` if there is one."""
+    cpu = torch.device("cpu")
+    ladder = [Rung("Python loops", batched_step.step_loops, cpu, False),
+              Rung("NumPy", batched_step.step_numpy, cpu, False),
+              Rung("PyTorch cpu", batched_step.step_torch, cpu, True)]
+    if accelerator is not None:
+        accelerator = torch.device(accelerator)
+        ladder.append(Rung(f"PyTorch {accelerator.type}", batched_step.step_torch, accelerator,
+                           True))
+    return ladder
+
+
+def time_rung(rung: Rung, n: int, size: int, kernel_size: int = 3,
+              min_run_time: float = 0.1) -> float:
+    """Seconds per training step on a batch of n random size x size images. The batch is
+    copied to the device before the clock starts: only the step itself is timed."""
+    args = rung.inputs(*batched_step.make_batch(n, size, kernel_size))
+    return timing.seconds_per_call(lambda: rung.step(*args, LR), rung.device,
+                                   min_run_time=min_run_time)
+
+
+def sweep(ladder, sizes, n: int, kernel_size: int = 3, loops_max_size: int = 32,
+          min_run_time: float = 0.1) -> dict[str, tuple[list[int], list[float]]]:
+    """Time every rung at every size; Python loops only up to `loops_max_size` (they are slow)."""
+    results = {}
+    for rung in ladder:
+        limit = loops_max_size if rung.step is batched_step.step_loops else max(sizes)
+        done = [s for s in sizes if s <= limit]
+        results[rung.name] = (done, [time_rung(rung, n, s, kernel_size, min_run_time)
+                                     for s in done])
+    return results
+
+
+def crossover(results, slower: str, faster: str) -> int | None:
+    """The smallest size from which `faster` takes less time than `slower` at every larger
+    size measured; None if it never does (or either rung is missing)."""
+    if slower not in results or faster not in results:
+        return None
+    slow = dict(zip(*results[slower], strict=True))
+    fast = dict(zip(*results[faster], strict=True))
+    shared = sorted(set(slow) & set(fast))
+    winning = [size for size in shared if fast[size] < slow[size]]
+    for size in shared:
+        if all(s in winning for s in shared if s >= size):
+            return size
+    return None
+
+
+def time_vs_size_figure(results, machine: str, n: int, kernel_size: int = 3) -> Figure:
+    """Seconds per training step against image side, both axes logarithmic."""
+    fig, axes = plotting.figure(1, 1)
+    ax = axes[0, 0]
+    fig.set_size_inches(plotting.PANEL_SIZE[0] * 2, plotting.PANEL_SIZE[1] * 1.5)
+    for name, (sizes, seconds) in results.items():
+        ax.loglog(sizes, seconds, "-o", markersize=4, label=name,
+                  color=COLOURS.get(name, plotting.GREEN))
+    ax.set_xticks(sorted({s for sizes, _ in results.values() for s in sizes}),
+                  labels=[str(s) for s in sorted({s for sizes, _ in results.values()
+                                                  for s in sizes})])
+    ax.minorticks_off()
+    ax.legend(frameon=False)
+    plotting.style(ax, f"One training step, batch of {n}, {kernel_size}x{kernel_size} kernel\n"
+                   f"measured on {machine}", "image side (pixels)", "seconds per step")
+    return fig
