@@ -60,7 +60,7 @@ def backward_stepper(layers=None, x: float = 2.0) -> SliderFigure:
             return "step 0: the forward pass only. Move the slider to run the backward pass."
         s = steps[step - 1]
         title.set_text(f"backward step {step}: layer '{s.name}'")
-        return (f"step {step}, '{s.name}': local {s.local:g} × upstream {s.upstream:g} = "
-                f"{s.downstream:g}, passed towards the input")
+        return (f"step {step}, '{s.name}': local {s.local:g} × upstream {s.upstream:g}, "
+                f"passes {s.downstream:g} towards the input")
 
     return SliderFigure(fig, update, step=step)
