@@ -1,0 +1,43 @@
+"""Fixtures for the real-browser tests: one JupyterLab and one Chromium for the whole session.
+
+The server serves a temporary copy of notebooks/ (and assets/, for the pictures the lessons
+link to), so the browser never modifies the repository's notebooks.
+"""
+from pathlib import Path
+
+import pytest
+
+from tests.browser import jupyterlab
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts" / "browser"
+
+
+@pytest.fixture(scope="session")
+def lab():
+    with jupyterlab.JupyterLab({"notebooks": ROOT / "notebooks", "assets": ROOT / "assets"}) as lab:
+        yield lab
+
+
+@pytest.fixture(scope="session")
+def browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("The browser tests need Playwright for Python: run `python3 tasks.py setup` "
+                    "(it installs the dev extra) or `pip install playwright`.", pytrace=False)
+    try:
+        executable = jupyterlab.find_chromium()
+    except jupyterlab.ChromiumNotFound as missing:
+        pytest.fail(str(missing), pytrace=False)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable,
+                                             args=jupyterlab.CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS

@@ -1,0 +1,175 @@
+"""Every notebook, run in a real JupyterLab in Chromium, as a learner would (issue 6).
+
+For each notebook in notebooks/: open it, Run All, wait for the kernel to go idle, then check
+that no cell shows an error, every widget rendered, and every figure appears; a screenshot of
+the whole notebook goes to test-artifacts/browser/. Then every slider on the page is dragged and
+moved with the keyboard: its readout and its cell's picture must change, and no second picture
+may pile up. New notebooks and sliders are covered without touching this file.
+"""
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.browser import jupyterlab
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOKS = sorted(path.name for path in (ROOT / "notebooks").glob("*.ipynb"))
+VIEWPORT = {"width": 1280, "height": 900}
+RUN_ALL_TIMEOUT_S = 300
+TALLEST_SCREENSHOT = 16000  # px; a longer notebook is cut off at the bottom
+
+
+@dataclass
+class RanNotebook:
+    name: str
+    page: object
+    cells: list[dict]
+
+
+def screenshot_whole_notebook(page, path: Path) -> None:
+    """Grow the window to the notebook's height (cells live in a scrolling panel, so a
+    full-page screenshot alone shows one window's worth), shoot, and shrink it back."""
+    height = page.evaluate("""() => {
+        const scroller = window.jupyterapp.shell.currentWidget.node
+            .querySelector('.jp-WindowedPanel-outer');
+        return scroller ? scroller.scrollHeight : 0;
+    }""")
+    page.set_viewport_size({"width": VIEWPORT["width"],
+                            "height": max(VIEWPORT["height"], min(height + 200,
+                                                                  TALLEST_SCREENSHOT))})
+    page.evaluate("""() => {
+        window.jupyterapp.shell.collapseLeft();
+        const scroller = window.jupyterapp.shell.currentWidget.node
+            .querySelector('.jp-WindowedPanel-outer');
+        if (scroller) scroller.scrollTop = 0;  // Run All leaves it at the last cell
+    }""")
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(path))
+    page.set_viewport_size(VIEWPORT)
+
+
+@pytest.fixture(scope="module", params=NOTEBOOKS)
+def ran(request, lab, browser, artifacts):
+    """The notebook opened and run from top to bottom, once for all the tests below."""
+    name = request.param
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    try:
+        jupyterlab.open_notebook(page, lab, f"notebooks/{name}")
+        jupyterlab.run_all(page, timeout_s=RUN_ALL_TIMEOUT_S)
+        try:  # widget views render after their cell has finished; give them a moment
+            page.wait_for_function("""() => [...window.jupyterapp.shell.currentWidget.node
+                .querySelectorAll('.jp-Cell-outputArea')]
+                .every((area) => !area.innerText.includes('Loading widget'))""",
+                                   timeout=20_000, polling=200)
+        except jupyterlab.PlaywrightTimeout:
+            pass  # test_widgets_render says which cell
+        cells = jupyterlab.cell_reports(page)
+        screenshot_whole_notebook(page, artifacts / f"{Path(name).stem}.png")
+        yield RanNotebook(name, page, cells)
+    finally:
+        page.evaluate("""() => window.jupyterapp && window.jupyterapp.shell.currentWidget
+            && window.jupyterapp.shell.currentWidget.sessionContext.shutdown()""")
+        context.close()
+
+
+def where(cell: dict) -> str:
+    return f"cell {cell['index']} ({cell['source'].splitlines()[0] if cell['source'] else ''!r})"
+
+
+def test_there_are_notebooks_to_test():
+    assert NOTEBOOKS, "no notebooks found in notebooks/"
+
+
+def test_no_cell_shows_an_error(ran):
+    problems = [f"{where(cell)}: {error}" for cell in ran.cells for error in cell["errors"]
+                if "raises-exception" not in cell["tags"]]
+    problems += [f"{where(cell)} wrote to stderr: {text.strip()[:300]}"
+                 for cell in ran.cells for text in cell["stderr"]]
+    assert not problems, f"{ran.name}:\n" + "\n".join(problems)
+
+
+def test_every_widget_renders(ran):
+    problems = []
+    for cell in ran.cells:
+        if cell["widget_errors"]:
+            problems.append(f"{where(cell)} shows {cell['widget_errors']}")
+        if cell["widgets_shown"] < cell["widget_views"]:
+            problems.append(f"{where(cell)}: {cell['widget_views']} widget outputs but "
+                            f"{cell['widgets_shown']} rendered")
+    assert not problems, f"{ran.name}:\n" + "\n".join(problems)
+
+
+def test_every_figure_appears(ran):
+    problems = []
+    for cell in ran.cells:
+        if cell["images_broken"]:
+            problems.append(f"{where(cell)}: pictures not shown: {cell['images_broken']}")
+        if cell["images_shown"] < cell["figures"]:
+            problems.append(f"{where(cell)}: {cell['figures']} figure outputs but "
+                            f"{cell['images_shown']} shown")
+    assert not problems, f"{ran.name}:\n" + "\n".join(problems)
+
+
+def check_move(page, slider, how: str, move) -> list[str]:
+    """Move the slider with `move(page, slider, state)`; what went wrong, as sentences."""
+    before = jupyterlab.wait_until_settled(page, slider)
+    move(page, slider, before)
+    changed = jupyterlab.wait_for_change(slider, before)
+    after = jupyterlab.wait_until_settled(page, slider)
+    name = f"slider {before['label']!r} at {before['readout']} ({how})"
+    problems = []
+    if changed["readout"] == before["readout"]:
+        problems.append(f"{name}: readout stayed {before['readout']!r}")
+    if before["images"]:
+        if changed["images"] == before["images"]:
+            problems.append(f"{name}: the picture did not change")
+        if len(after["images"]) != len(before["images"]):
+            problems.append(f"{name}: {len(before['images'])} picture(s) before the move, "
+                            f"{len(after['images'])} after (piled up or vanished)")
+    elif changed["text"] == before["text"]:
+        problems.append(f"{name}: nothing in its cell changed (no picture, same text)")
+    return problems
+
+
+def towards_room(state) -> int:
+    """+1: move right; -1: move left (the handle is at or near the right end)."""
+    return 1 if state["position"] < 0.5 else -1
+
+
+def by_key(page, slider, state) -> None:
+    jupyterlab.press(slider, "ArrowRight" if towards_room(state) > 0 else "ArrowLeft")
+
+
+def by_drag(page, slider, state) -> None:
+    jupyterlab.drag(page, slider, 0.2 * towards_room(state))
+
+
+def put_back(page, slider, readout: str, max_presses: int = 400) -> None:
+    """Arrow-key the slider back to `readout`, so that the next slider is tested with this one
+    where the notebook left it (a slider may rightly do nothing in some corners: more steps
+    of a run that already stopped, say)."""
+    for _ in range(max_presses):
+        state = jupyterlab.slider_state(slider)
+        if state["readout"] == readout:
+            break
+        try:
+            value, target = float(state["readout"]), float(readout)
+        except ValueError:  # a selection slider's readout is a label, not a number
+            break
+        jupyterlab.press(slider, "ArrowLeft" if value > target else "ArrowRight")
+    jupyterlab.wait_until_settled(page, slider)
+
+
+def test_every_slider_responds(ran):
+    page = ran.page
+    sliders = page.locator(jupyterlab.SLIDER)
+    problems = []
+    for i in range(sliders.count()):
+        slider = sliders.nth(i)
+        start = jupyterlab.wait_until_settled(page, slider)["readout"]
+        problems += check_move(page, slider, "arrow key", by_key)
+        problems += check_move(page, slider, "dragged", by_drag)
+        put_back(page, slider, start)
+    assert not problems, f"{ran.name}: {sliders.count()} sliders\n" + "\n".join(problems)
