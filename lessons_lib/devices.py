@@ -8,6 +8,7 @@ this module never touches a GPU.
     pick()              cuda if present, else mps (Apple GPU), else cpu
     accelerator()       the GPU device, or None on a CPU-only machine
     describe(device)    one line: what the device is
+    describe_machine()  one line: the CPU, and the GPU if there is one
     skipped()           the accelerators this machine lacks, each with the reason
     synchronize(device) wait for queued work on that device
 """
@@ -51,6 +52,12 @@ def describe(device) -> str:
     if device.type == "cpu":
         return f"cpu: {_cpu_name()}, {torch.get_num_threads()} threads"
     return f"{device.type}: (no description for this device type)"
+
+
+def describe_machine() -> str:
+    """The CPU and, if present, the accelerator: the label a timing plot needs."""
+    gpu = accelerator()
+    return describe("cpu") + (f" + {describe(gpu)}" if gpu is not None else "")
 
 
 def skipped() -> list[str]:

@@ -85,17 +85,27 @@ def crossover(results, slower: str, faster: str) -> int | None:
 
 
 def time_vs_size_figure(results, machine: str, n: int, kernel_size: int = 3) -> Figure:
-    """Seconds per training step against image side, both axes logarithmic."""
+    """Seconds per training step against image side, both axes logarithmic. With a GPU line,
+    a dashed line marks where it overtakes PyTorch on the CPU; without one, the plot says so."""
     fig, axes = plotting.figure(1, 1)
     ax = axes[0, 0]
     fig.set_size_inches(plotting.PANEL_SIZE[0] * 2, plotting.PANEL_SIZE[1] * 1.5)
     for name, (sizes, seconds) in results.items():
         ax.loglog(sizes, seconds, "-o", markersize=4, label=name,
                   color=COLOURS.get(name, plotting.GREEN))
-    ax.set_xticks(sorted({s for sizes, _ in results.values() for s in sizes}),
-                  labels=[str(s) for s in sorted({s for sizes, _ in results.values()
-                                                  for s in sizes})])
+    every_size = sorted({s for sizes, _ in results.values() for s in sizes})
+    ax.set_xticks(every_size, labels=[str(s) for s in every_size])
     ax.minorticks_off()
+    gpu = [name for name in results if name not in COLOURS]
+    if not gpu:
+        note = "no GPU on this machine: only CPU rungs"
+    elif (size := crossover(results, "PyTorch cpu", gpu[0])) is None:
+        note = f"{gpu[0]} never overtook PyTorch cpu at these sizes"
+    else:
+        ax.axvline(size, color=plotting.GREY, linestyle="--", linewidth=1)
+        note = f"{gpu[0]} faster than PyTorch cpu from {size} px"
+    ax.text(0.98, 0.04, note, transform=ax.transAxes, ha="right", fontsize=9,
+            color=plotting.GREY)
     ax.legend(frameon=False)
     plotting.style(ax, f"One training step, batch of {n}, {kernel_size}x{kernel_size} kernel\n"
                    f"measured on {machine}", "image side (pixels)", "seconds per step")
