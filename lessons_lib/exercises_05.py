@@ -48,6 +48,8 @@ def mul_nodes(answer, image_size=10, kernel_size=3):
 
 def near_zero(answer, seed=0):
     """Train on targets made by HORIZONTAL_EDGES: which line of the kernel ends near zero?"""
+    if answer is None:  # no need to train just to say so
+        return check_choice(None, LINES[0], LINES)
     images, targets = edge_experiment.make_dataset(HORIZONTAL_EDGES, seed=seed)
     run = edge_experiment.train(images, targets, edge_experiment.random_kernel())
     final = np.abs(run.kernels[-1])
