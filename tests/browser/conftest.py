@@ -21,15 +21,20 @@ def lab():
 
 @pytest.fixture(scope="session")
 def browser():
+    # Missing pieces fail the tests with what to install; they never skip them.
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
+        sync_playwright = None
+    if sync_playwright is None:
         pytest.fail("The browser tests need Playwright for Python: run `python3 tasks.py setup` "
                     "(it installs the dev extra) or `pip install playwright`.", pytrace=False)
     try:
-        executable = jupyterlab.find_chromium()
-    except jupyterlab.ChromiumNotFound as missing:
-        pytest.fail(str(missing), pytrace=False)
+        executable, missing = jupyterlab.find_chromium(), None
+    except jupyterlab.ChromiumNotFound as error:
+        executable, missing = None, str(error)
+    if missing:
+        pytest.fail(missing, pytrace=False)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable,
                                              args=jupyterlab.CHROMIUM_ARGS)

@@ -50,7 +50,7 @@ def screenshot_whole_notebook(page, path: Path) -> None:
 
 
 @pytest.fixture(scope="module", params=NOTEBOOKS)
-def ran(request, lab, browser, artifacts):
+def ran(request, browser, lab, artifacts):
     """The notebook opened and run from top to bottom, once for all the tests below."""
     name = request.param
     context = browser.new_context(viewport=VIEWPORT)
