@@ -6,6 +6,7 @@
     python3 tasks.py execute    re-run every notebook from a fresh kernel and store its outputs
     python3 tasks.py execute notebooks/01-gradient-descent.ipynb    ...or just the ones named
     python3 tasks.py bench      run the benchmarks (they print ratios, not pass/fail)
+    python3 tasks.py bench training_step --figure    ...or one of them, with its own options
 
 Setup makes a project-local virtual environment in .venv. On Linux without an NVIDIA GPU it
 installs PyTorch's CPU build (never the multi-GB CUDA one). Setup is skipped when .venv already
@@ -89,8 +90,11 @@ def execute(args: list[str]) -> None:
 
 
 def bench(args: list[str]) -> None:
+    """All benchmarks, or one by name with its own arguments: `bench training_step --figure`."""
     py = setup()
     scripts = sorted((ROOT / "benchmarks").glob("bench_*.py"))
+    if args and (ROOT / "benchmarks" / f"bench_{args[0]}.py").exists():
+        scripts, args = [ROOT / "benchmarks" / f"bench_{args[0]}.py"], args[1:]
     for script in scripts:
         run(py, script, *args, cwd=ROOT)
 
