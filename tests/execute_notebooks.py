@@ -5,8 +5,12 @@ Each notebook is re-run top to bottom in a fresh `python3` kernel (nbclient), th
   there once; forks change it there and re-execute);
 - no widget state, and each live widget's output replaced by a fixed note (a widget's model id is
   random, and a stored view without its state shows "Error displaying widget" in JupyterLab);
+- pictures from assets/images/ embedded in the markdown cells that show them (write
+  `![what](../assets/images/LESSON/NAME.png)`; it becomes `attachment:LESSON/NAME.png`, refreshed
+  from the file on every run), so they show on Colab too, where the notebook comes alone;
 - no timing metadata. Running it twice on unchanged sources changes no byte.
 """
+import base64
 import re
 import sys
 from pathlib import Path
@@ -60,6 +64,22 @@ def sync_colab_links(nb, name: str) -> None:
             cell.source = colab_setup_source(repo, ref)
 
 
+ASSET_LINK_RE = re.compile(r"\]\(\.\./assets/images/([^)\s]+\.png)\)")
+ATTACHMENT_RE = re.compile(r"\]\(attachment:([^)\s]+\.png)\)")
+
+
+def embed_assets(nb) -> None:
+    """Carry pictures from assets/images/ inside the notebook as markdown cell attachments."""
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        cell.source = ASSET_LINK_RE.sub(r"](attachment:\1)", cell.source)
+        names = ATTACHMENT_RE.findall(cell.source)
+        if names:
+            cell["attachments"] = {name: {"image/png": base64.b64encode(
+                (ROOT / "assets" / "images" / name).read_bytes()).decode()} for name in names}
+
+
 def replace_widget_views(nb) -> None:
     for cell in nb.cells:
         for output in cell.get("outputs", []):
@@ -70,6 +90,7 @@ def replace_widget_views(nb) -> None:
 def execute(path: Path) -> None:
     nb = nbformat.read(path, as_version=4)
     sync_colab_links(nb, path.name)
+    embed_assets(nb)
     client = NotebookClient(
         nb,
         kernel_name="python3",

@@ -110,3 +110,18 @@ def test_every_figure_a_cell_returns_is_stored_as_an_image(path):
                 assert "image/png" in output["data"], (
                     f"code cell {i} returned a figure that readers cannot see: build it with "
                     "lessons_lib.plotting.figure() or LessonFigure")
+
+
+@pytest.mark.parametrize("path", PATHS, ids=IDS)
+def test_pictures_travel_inside_the_notebook(path):
+    """A markdown picture must be a web address or an attachment: on Colab the notebook comes
+    alone, so a relative path to a file in the repository would show a broken image."""
+    for i, cell in enumerate(json.loads(path.read_text())["cells"]):
+        if cell["cell_type"] != "markdown":
+            continue
+        for target in re.findall(r"!\[[^\]]*\]\(([^)\s]+)", source(cell)):
+            assert target.startswith(("https://", "attachment:")), (
+                f"cell {i} shows {target}: write ../assets/images/... and re-execute, the "
+                "execute command embeds it")
+            if target.startswith("attachment:"):
+                assert "image/png" in cell.get("attachments", {}).get(target[11:], {})
