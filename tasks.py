@@ -79,8 +79,22 @@ def lab(args: list[str]) -> None:
                   *as_root, *args])
 
 
+def ensure_chromium() -> None:
+    """The browser tests drive a system Chrome/Chromium (never Playwright's own download). As
+    root on Debian/Ubuntu, install Debian's chromium when none is found; otherwise the browser
+    tests fail and say what to install."""
+    names = ("chromium", "chromium-browser", "google-chrome")
+    if os.environ.get("LESSONS_CHROMIUM") or any(shutil.which(n) for n in names):
+        return
+    if shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
+        run("apt-get", "update", "-qq")
+        run("apt-get", "install", "-y", "-qq", "chromium",
+            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+
+
 def test(args: list[str]) -> None:
     py = setup()
+    ensure_chromium()
     sys.exit(subprocess.run([py, "-m", "pytest", *args], cwd=ROOT).returncode)
 
 

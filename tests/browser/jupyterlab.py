@@ -42,7 +42,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                  "--disable-background-networking"]
 HOW_TO_INSTALL = (
     "The browser tests need Chrome or Chromium and found neither.\n"
-    "  Debian/Ubuntu: sudo apt-get install -y chromium   (.ci/run does this when missing)\n"
+    "  Debian/Ubuntu: sudo apt-get install -y chromium   (`tasks.py test` does this as root)\n"
     "  macOS/Windows/other: install Google Chrome or Chromium, then point the tests at it:\n"
     f"    export {CHROMIUM_ENV}=/path/to/chrome\n"
     "Playwright's own browser download (`playwright install`) is not used by this course."
