@@ -21,20 +21,6 @@ TARGET = np.zeros((3, 3))
 WEIGHT_NAMES = ("top-left", "top-right", "bottom-left", "bottom-right")
 
 
-def annotated_grid(ax, values, title: str, fmt: str = "{:g}", vmin=None, vmax=None):
-    """A heatmap with each cell's number written on it. Returns (image, texts[i][j])."""
-    values = np.asarray(values, dtype=float)
-    image = ax.imshow(values, cmap=plotting.CMAP, vmin=vmin, vmax=vmax)
-    texts = [[ax.text(j, i, fmt.format(values[i, j]), ha="center", va="center", fontsize=9,
-                      color="white") for j in range(values.shape[1])]
-             for i in range(values.shape[0])]
-    ax.set_xticks(range(values.shape[1]))
-    ax.set_yticks(range(values.shape[0]))
-    ax.grid(False)
-    ax.set_title(title, fontsize=10)
-    return image, texts
-
-
 def _outline(ax, rows: int, cols: int) -> Rectangle:
     box = Rectangle((-0.5, -0.5), cols, rows, fill=False, edgecolor=plotting.VERMILLION,
                     linewidth=3)
@@ -49,11 +35,11 @@ def weight_picker(image=IMAGE, kernel=KERNEL, target=TARGET) -> SliderFigure:
     h, w = blame.shape
     fig, axes = plotting.figure(1, 3)
     input_ax, blame_ax, product_ax = axes[0]
-    annotated_grid(input_ax, image, "input: pixels this weight multiplied")
+    plotting.annotated_heatmap(input_ax, image, "input: pixels this weight multiplied")
     box = _outline(input_ax, h, w)
-    annotated_grid(blame_ax, blame, "blame = dloss/doutput")
+    plotting.annotated_heatmap(blame_ax, blame, "blame = dloss/doutput")
     products = image[:h, :w] * blame
-    product_image, product_texts = annotated_grid(product_ax, products, "",
+    product_image, product_texts = plotting.annotated_heatmap(product_ax, products, "",
                                                   vmin=0, vmax=np.abs(image).max() * blame.max())
     names = dict(enumerate(WEIGHT_NAMES)) if kernel.shape == (2, 2) else {}
     options = [(f"{names.get(n, '')} w[{a},{b}] = {kernel[a, b]:g}".strip(), n)
@@ -82,10 +68,10 @@ def kernel_slider(image=IMAGE, kernel=KERNEL) -> SliderFigure:
     h, w = output.shape
     fig, axes = plotting.figure(1, 2)
     input_ax, output_ax = axes[0]
-    annotated_grid(input_ax, image, "input, with the kernel's window")
+    plotting.annotated_heatmap(input_ax, image, "input, with the kernel's window")
     box = _outline(input_ax, *kernel.shape)
     partial = np.full(output.shape, np.nan)  # NaN: not computed yet, drawn blank
-    output_image, output_texts = annotated_grid(output_ax, partial, "output so far",
+    output_image, output_texts = plotting.annotated_heatmap(output_ax, partial, "output so far",
                                                 vmin=output.min(), vmax=output.max())
     position = widgets.IntSlider(value=1, min=1, max=h * w, step=1, description="position",
                                  continuous_update=True)

@@ -83,25 +83,16 @@ def train(images, targets, kernel0, lr: float = 0.1, steps: int = 300, batch_siz
     return Run(np.stack(kernels), np.array(losses), np.stack(grads))
 
 
-def show_kernel(ax, kernel, title: str, limit: float = 2.5):
-    """A kernel as a heatmap with its weights written in; returns (image, texts) to update."""
-    image = ax.imshow(kernel, cmap=plotting.CMAP, vmin=-limit, vmax=limit)
-    texts = [[ax.text(b, a, f"{kernel[a, b]:+.2f}", ha="center", va="center", fontsize=9,
-                      color="white") for b in range(kernel.shape[1])]
-             for a in range(kernel.shape[0])]
-    ax.set_title(title, fontsize=10)
-    ax.set_xticks([])
-    ax.set_yticks([])
-    ax.grid(False)
-    return image, texts
-
-
 def training_scrubber(run: Run, hidden=HIDDEN_KERNEL) -> SliderFigure:
     """Slide over the steps: the learned kernel then, the hidden one, and the loss so far."""
     fig, axes = plotting.figure(1, 3)
     learned_ax, hidden_ax, loss_ax = axes[0]
-    image, texts = show_kernel(learned_ax, run.kernels[0], "learned kernel")
-    show_kernel(hidden_ax, hidden, "hidden kernel (the answer)")
+    limit = 2.5  # colour scale of both kernels, so they can be compared
+    image, texts = plotting.annotated_heatmap(learned_ax, run.kernels[0], "learned kernel",
+                                              fmt="{:+.2f}", vmin=-limit, vmax=limit,
+                                              ticks=False)
+    plotting.annotated_heatmap(hidden_ax, hidden, "hidden kernel (the answer)", fmt="{:+.2f}",
+                               vmin=-limit, vmax=limit, ticks=False)
     plotting.style(loss_ax, "batch loss so far", "step", "loss (log scale)")
     loss_ax.set_yscale("log")
     loss_ax.set_xlim(0, len(run.losses))

@@ -56,6 +56,24 @@ def style(ax, title: str = "", xlabel: str = "", ylabel: str = ""):
     return ax
 
 
+def annotated_heatmap(ax, values, title: str = "", fmt: str = "{:g}", vmin=None, vmax=None,
+                      ticks: bool = True):
+    """A heatmap with each cell's number written on it (lessons 04-05).
+
+    Returns (image, texts[i][j]) so a slider can update the colours and numbers in place.
+    """
+    values = np.asarray(values, dtype=float)
+    image = ax.imshow(values, cmap=CMAP, vmin=vmin, vmax=vmax)
+    texts = [[ax.text(j, i, fmt.format(values[i, j]), ha="center", va="center", fontsize=9,
+                      color="white") for j in range(values.shape[1])]
+             for i in range(values.shape[0])]
+    ax.set_xticks(range(values.shape[1]) if ticks else [])
+    ax.set_yticks(range(values.shape[0]) if ticks else [])
+    ax.grid(False)
+    ax.set_title(title, fontsize=10)
+    return image, texts
+
+
 def save_figure(fig: Figure, lesson: str, name: str) -> Path:
     """Save under assets/images/<lesson>/<name> in the course repository.
 
