@@ -72,3 +72,76 @@ def check_choice(answer, expected: str, options, mistakes=()) -> Feedback:
         if answer.lower() == str(mistake.value).lower():
             return Feedback(WRONG, f"Not quite ({answer.lower()}). {mistake.diagnosis}")
     return Feedback(WRONG, f"Not quite ({answer.lower()}).")
+
+
+# --- Hints and worked solutions ----------------------------------------------------------------
+# Each lesson's exercise module keeps one `Hints` book. The learner asks with one short line,
+#     exercises_04.hint("bias_gradient")        the first hint; hint("bias_gradient", 2) the next
+#     exercises_04.solution("bias_gradient")    the worked solution, computed, with its steps
+# and a wrong answer's feedback ends by saying so.
+
+
+@dataclass(frozen=True)
+class Solution:
+    """A worked solution: the steps, each a line computed from the lesson's code, and the answer
+    the checker accepts."""
+    steps: tuple
+    answer: object
+
+    def __repr__(self) -> str:
+        return "\n".join([*self.steps, f"Answer: {self.answer!r}"])
+
+
+class Hints:
+    """The hints and worked solutions of one lesson's exercises, reached by exercise name."""
+
+    def __init__(self, module: str):
+        self.module = module  # e.g. "exercises_04", as the learner imported it
+        self._hints: dict[str, tuple[str, ...]] = {}
+        self._solutions: dict = {}
+
+    def add(self, name: str, hints, solution) -> None:
+        """Register exercise `name`: at least two hints, nudge first, and a zero-argument function
+        that computes its Solution."""
+        hints = tuple(hints)
+        if len(hints) < 2 or not all(isinstance(h, str) and h for h in hints):
+            raise ValueError(f"exercise {name!r} needs at least two non-empty hints")
+        if not callable(solution):
+            raise TypeError(f"solution for {name!r} must be a function returning a Solution")
+        self._hints[name], self._solutions[name] = hints, solution
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(self._hints)
+
+    def _known(self, name) -> str:
+        if name not in self._hints:
+            raise ValueError(f"name must be one of {', '.join(map(repr, self._hints))}; "
+                             f"got {name!r}")
+        return name
+
+    def hint(self, name: str, number: int = 1) -> str:
+        hints = self._hints[self._known(name)]
+        if isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= len(
+                hints):
+            raise ValueError(f"number must be a whole number from 1 to {len(hints)}, "
+                             f"got {number!r}")
+        more = (f"\n(Next: {self.module}.hint({name!r}, {number + 1}).)" if number < len(hints)
+                else f"\n(Still stuck? {self.module}.solution({name!r}) works it through.)")
+        return _Text(f"Hint {number} of {len(hints)}: {hints[number - 1]}{more}")
+
+    def solution(self, name: str) -> Solution:
+        return self._solutions[self._known(name)]()
+
+    def with_help(self, name: str, feedback: Feedback) -> Feedback:
+        """Feedback for exercise `name`, telling a learner who got it wrong where help is."""
+        if feedback.status != WRONG:
+            return feedback
+        return Feedback(WRONG, f"{feedback.message} Stuck? {self.module}.hint({name!r}).")
+
+
+class _Text(str):
+    """A string that shows as plain text (no quotes) as a cell's last expression."""
+
+    def __repr__(self) -> str:
+        return str(self)

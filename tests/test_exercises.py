@@ -93,3 +93,24 @@ def test_training_step_checker_accepts_a_right_step_and_diagnoses_slips():
     assert "wrong sign" in repr(check(plus))
     assert "torch.no_grad()" in repr(check(outside_no_grad))
     assert "in place" in repr(check(rebinds))
+
+
+def test_hints_book_gives_hints_in_order_then_the_solution():
+    book = exercises.Hints("exercises_99")
+    book.add("double", ["Think of 2 * x.", "Multiply 21 by 2."],
+             lambda: exercises.Solution(("2 * 21 = 42",), 42))
+    assert book.names == ("double",)
+    assert repr(book.hint("double")).startswith("Hint 1 of 2: Think of 2 * x.")
+    assert "exercises_99.hint('double', 2)" in book.hint("double")
+    assert "exercises_99.solution('double')" in book.hint("double", 2)
+    assert book.solution("double").answer == 42
+    assert repr(book.solution("double")).splitlines() == ["2 * 21 = 42", "Answer: 42"]
+    wrong = book.with_help("double", exercises.check_number(41, 42))
+    assert "exercises_99.hint('double')" in repr(wrong)
+    assert book.with_help("double", exercises.check_number(42, 42)).correct
+    with pytest.raises(ValueError, match="name must be one of 'double'"):
+        book.hint("triple")
+    with pytest.raises(ValueError, match="number must be a whole number from 1 to 2"):
+        book.hint("double", 3)
+    with pytest.raises(ValueError, match="at least two"):
+        book.add("half", ["only one"], lambda: None)
