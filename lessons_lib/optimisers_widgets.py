@@ -1,0 +1,116 @@
+"""Lesson 07's pictures: optimisers' paths on a loss's contours, and loss curves of batch sizes.
+
+    pair_bowl()        lesson 04's loss over two kernel weights (the other two held fixed)
+    path_explorer()    sliders for lr, momentum's beta and Adam's lr -> three paths on the
+                       contours and their losses (the fast SliderFigure; figure built once)
+    batch_curves()     full-data loss against steps and against epochs, one line per batch size
+"""
+import ipywidgets as widgets
+import numpy as np
+
+from lessons_lib import optimisers, plotting, validation
+from lessons_lib.conv2d_widgets import IMAGE, KERNEL, TARGET, WEIGHT_NAMES
+from lessons_lib.widgets import SliderFigure
+
+PAIR = (0, 2)  # top-left and bottom-left: curvatures 1,800 and 35,400 in this plane
+COLOURS = {"plain": plotting.BLUE, "momentum": plotting.ORANGE, "Adam": plotting.GREEN}
+
+
+def pair_bowl(pair=PAIR, image=IMAGE, kernel=KERNEL, target=TARGET):
+    """(Bowl over kernel weights `pair`, their starting values): the rest stay at `kernel`."""
+    full = optimisers.conv_bowl(image, kernel.shape, target)
+    pair = list(pair)
+    if len(pair) != 2 or len(set(pair)) != 2 or not set(pair) <= set(range(kernel.size)):
+        raise ValueError(f"pair must name two different weights in 0..{kernel.size - 1}, "
+                         f"got {pair!r}")
+    rest = [n for n in range(kernel.size) if n not in pair]
+    k = kernel.ravel()
+    bowl = optimisers.Bowl(full.X[:, pair], full.target - full.X[:, rest] @ k[rest])
+    return bowl, k[pair]
+
+
+def path_explorer(steps: int = 30, pair=PAIR, limits=(-1.5, 1.0)) -> SliderFigure:
+    """Three optimisers from the same start on the pair's bowl: their paths and losses."""
+    steps = validation.count("steps", steps)
+    bowl, w0 = pair_bowl(pair)
+    lam_max = bowl.curvatures().max()
+    fig, axes = plotting.figure(1, 2)
+    path_ax, loss_ax = axes[0]
+    names = [WEIGHT_NAMES[n] for n in pair]
+    plotting.style(path_ax, "", f"{names[0]} weight", f"{names[1]} weight")
+    grid = np.linspace(*limits, 121)
+    a, b = np.meshgrid(grid, grid)
+    losses = np.array([[bowl.loss([p, q]) for p, q in zip(row_a, row_b)]
+                       for row_a, row_b in zip(a, b)])
+    levels = np.geomspace(losses.min() * 1.02, losses.max(), 14)
+    path_ax.contour(a, b, losses, levels=levels, colors=plotting.GREY, linewidths=0.7)
+    best = np.linalg.lstsq(bowl.X, bowl.target, rcond=None)[0]
+    path_ax.plot(*best, "*", color="black", markersize=10)
+    path_ax.plot(*w0, "o", color="black", markersize=4)
+    path_ax.set_xlim(*limits)
+    path_ax.set_ylim(*limits)
+    path_ax.set_aspect("equal")
+    plotting.style(loss_ax, "", "step", "loss - lowest loss (log)")
+    loss_ax.set_yscale("log")
+    loss_ax.set_xlim(0, steps)
+    start_gap = bowl.loss(w0) - bowl.loss(best)
+    loss_ax.set_ylim(start_gap * 1e-8, start_gap * 1e2)
+    paths, curves = {}, {}
+    for name, colour in COLOURS.items():
+        (paths[name],) = path_ax.plot([], [], "-o", color=colour, markersize=2.5, linewidth=1,
+                                      label=name)
+        (curves[name],) = loss_ax.plot([], [], "-", color=colour, label=name)
+    path_ax.legend(frameon=False, fontsize=8, loc="lower right")
+    note = path_ax.text(0.03, 0.95, "", transform=path_ax.transAxes, fontsize=9,
+                        color=plotting.VERMILLION, fontweight="bold", va="top")
+
+    def update(lr_x_lam, beta, adam_lr):
+        lr = lr_x_lam / lam_max
+        runs = {"plain": optimisers.Plain(lr), "momentum": optimisers.Momentum(lr, beta),
+                "Adam": optimisers.Adam(adam_lr)}
+        left, summary = [], []
+        for name, optimiser in runs.items():
+            path = optimisers.run(optimiser, bowl, w0, steps)
+            outside = np.flatnonzero(np.any((path < limits[0]) | (path > limits[1]), axis=1))
+            shown = path[:outside[0] + 1] if outside.size else path  # up to where it leaves
+            paths[name].set_data(*np.clip(shown, limits[0] - 1, limits[1] + 1).T)
+            gaps = [bowl.loss(w) - bowl.loss(best) for w in path]
+            curves[name].set_data(np.arange(len(gaps)), np.clip(gaps, 1e-300, start_gap * 1e2))
+            if len(path) <= steps or outside.size:
+                left.append(name)
+            grew = len(path) <= steps or gaps[-1] > start_gap
+            summary.append(f"{name} diverged" if grew else f"{name} {gaps[-1]:.2g}")
+        note.set_text("left the plot: " + ", ".join(left) if left else "")
+        return (f"lr·λmax {lr_x_lam:.2f}, β {beta:.2f}, Adam lr {adam_lr:.2f}; "
+                f"after {steps} steps, loss above lowest: " + ", ".join(summary))
+
+    sliders = {
+        "lr_x_lam": widgets.FloatSlider(value=1.0, min=0.1, max=2.2, step=0.05,
+                                        description="lr × λmax", continuous_update=True),
+        "beta": widgets.FloatSlider(value=0.6, min=0.0, max=0.95, step=0.05,
+                                    description="β", continuous_update=True),
+        "adam_lr": widgets.FloatSlider(value=0.1, min=0.01, max=0.3, step=0.01,
+                                       description="Adam lr", continuous_update=True)}
+    moving = [*paths.values(), *curves.values(), note]
+    return SliderFigure(fig, update, moving_artists=moving, **sliders)
+
+
+def batch_curves(runs, floor: float) -> plotting.LessonFigure:
+    """Full-data loss against steps (log) and against epochs, one line per run (batches.Run),
+    and the lowest loss any kernel reaches on this data (`floor`), dashed."""
+    floor = validation.non_negative("floor", floor)
+    fig, axes = plotting.figure(1, 2)
+    step_ax, epoch_ax = axes[0]
+    plotting.style(step_ax, "Loss against steps", "step (log scale)", "loss (log scale)")
+    plotting.style(epoch_ax, "Loss against epochs", "epoch", "loss (log scale)")
+    for run, colour in zip(runs, (plotting.BLUE, plotting.ORANGE, plotting.GREEN)):
+        label = f"batch of {run.batch_size}"
+        step_ax.plot(np.arange(1, len(run.losses) + 1), run.losses, color=colour, linewidth=1,
+                     label=label)
+        epoch_ax.plot(run.epochs, run.losses, color=colour, linewidth=1, label=label)
+    for ax in (step_ax, epoch_ax):
+        ax.axhline(floor, color="black", linestyle="--", linewidth=1, label="lowest possible")
+        ax.set_yscale("log")
+    step_ax.set_xscale("log")
+    epoch_ax.legend(frameon=False, fontsize=8)
+    return fig
