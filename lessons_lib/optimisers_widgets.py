@@ -13,7 +13,8 @@ from lessons_lib.conv2d_widgets import IMAGE, KERNEL, TARGET, WEIGHT_NAMES
 from lessons_lib.widgets import SliderFigure
 
 PAIR = (0, 2)  # top-left and bottom-left: curvatures 1,800 and 35,400 in this plane
-COLOURS = {"plain": plotting.BLUE, "momentum": plotting.ORANGE, "Adam": plotting.GREEN}
+# Plain last, so it is drawn on top: with beta = 0, momentum's path is the same path.
+COLOURS = {"momentum": plotting.ORANGE, "Adam": plotting.GREEN, "plain": plotting.BLUE}
 
 
 def pair_bowl(pair=PAIR, image=IMAGE, kernel=KERNEL, target=TARGET):
@@ -66,8 +67,8 @@ def path_explorer(steps: int = 30, pair=PAIR, limits=(-1.5, 1.0)) -> SliderFigur
 
     def update(lr_x_lam, beta, adam_lr):
         lr = lr_x_lam / lam_max
-        runs = {"plain": optimisers.Plain(lr), "momentum": optimisers.Momentum(lr, beta),
-                "Adam": optimisers.Adam(adam_lr)}
+        runs = {"momentum": optimisers.Momentum(lr, beta), "Adam": optimisers.Adam(adam_lr),
+                "plain": optimisers.Plain(lr)}
         left, summary = [], []
         for name, optimiser in runs.items():
             path = optimisers.run(optimiser, bowl, w0, steps)
@@ -81,8 +82,8 @@ def path_explorer(steps: int = 30, pair=PAIR, limits=(-1.5, 1.0)) -> SliderFigur
             grew = len(path) <= steps or gaps[-1] > start_gap
             summary.append(f"{name} diverged" if grew else f"{name} {gaps[-1]:.2g}")
         note.set_text("left the plot: " + ", ".join(left) if left else "")
-        return (f"lr·λmax {lr_x_lam:.2f}, β {beta:.2f}, Adam lr {adam_lr:.2f}; "
-                f"after {steps} steps, loss above lowest: " + ", ".join(summary))
+        return (f"lr·λmax {lr_x_lam:.2f}, β {beta:.2f}, Adam lr {adam_lr:.2f}: loss - lowest "
+                f"after {steps} steps: " + ", ".join(summary))
 
     sliders = {
         "lr_x_lam": widgets.FloatSlider(value=1.0, min=0.1, max=2.2, step=0.05,
