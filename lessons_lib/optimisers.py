@@ -7,8 +7,8 @@ Each optimiser turns this step's gradient g into a new weight vector, keeping it
               w <- w - lr * v                      same as torch.optim.SGD(lr=lr, momentum=beta)
     Adam      m <- b1 * m + (1 - b1) * g           (running mean of g)
               s <- b2 * s + (1 - b2) * g**2        (running mean of g**2)
-              w <- w - lr * m_hat / (sqrt(s_hat) + eps),   m_hat = m / (1 - b1**t),
-                                                     s_hat = s / (1 - b2**t)   same as torch.optim.Adam
+              w <- w - lr * m_hat / (sqrt(s_hat) + eps)   same as torch.optim.Adam,
+              with m_hat = m / (1 - b1**t) and s_hat = s / (1 - b2**t)   (t: the step, from 1)
 
 On a bowl whose curvatures (Hessian eigenvalues) are lam, plain gradient descent multiplies the
 distance along each curvature's direction by 1 - lr * lam per step (lessons 01 and 04). Momentum
