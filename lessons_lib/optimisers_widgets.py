@@ -41,8 +41,8 @@ def path_explorer(steps: int = 30, pair=PAIR, limits=(-1.5, 1.0)) -> SliderFigur
     plotting.style(path_ax, "", f"{names[0]} weight", f"{names[1]} weight")
     grid = np.linspace(*limits, 121)
     a, b = np.meshgrid(grid, grid)
-    losses = np.array([[bowl.loss([p, q]) for p, q in zip(row_a, row_b)]
-                       for row_a, row_b in zip(a, b)])
+    residuals = np.stack([a, b], axis=-1) @ bowl.X.T - bowl.target  # (121, 121, positions)
+    losses = np.sum(residuals**2, axis=-1)
     levels = np.geomspace(losses.min() * 1.02, losses.max(), 14)
     path_ax.contour(a, b, losses, levels=levels, colors=plotting.GREY, linewidths=0.7)
     best = np.linalg.lstsq(bowl.X, bowl.target, rcond=None)[0]
