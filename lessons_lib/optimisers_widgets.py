@@ -102,13 +102,14 @@ def batch_curves(runs, floor: float) -> plotting.LessonFigure:
     floor = validation.non_negative("floor", floor)
     fig, axes = plotting.figure(1, 2)
     step_ax, epoch_ax = axes[0]
-    plotting.style(step_ax, "Loss against steps", "step (log scale)", "loss (log scale)")
-    plotting.style(epoch_ax, "Loss against epochs", "epoch", "loss (log scale)")
-    for run, colour in zip(runs, (plotting.BLUE, plotting.ORANGE, plotting.GREEN)):
-        label = f"batch of {run.batch_size}"
-        step_ax.plot(np.arange(1, len(run.losses) + 1), run.losses, color=colour, linewidth=1,
-                     label=label)
-        epoch_ax.plot(run.epochs, run.losses, color=colour, linewidth=1, label=label)
+    plotting.style(step_ax, "Loss against steps", "steps taken (log scale)", "loss (log scale)")
+    plotting.style(epoch_ax, "Loss against epochs", "epochs", "loss (log scale)")
+    colours = (plotting.BLUE, plotting.ORANGE, plotting.GREEN)
+    for n, (run, colour) in enumerate(zip(runs, colours)):
+        style = {"color": colour, "linewidth": 1, "label": f"batch of {run.batch_size}",
+                 "zorder": 3 + len(runs) - n}  # the first run on top: noisy lines hide less
+        step_ax.plot(np.arange(1, len(run.losses)), run.losses[1:], **style)  # log x: from 1
+        epoch_ax.plot(run.epochs, run.losses, **style)
     for ax in (step_ax, epoch_ax):
         ax.axhline(floor, color="black", linestyle="--", linewidth=1, label="lowest possible")
         ax.set_yscale("log")
