@@ -46,9 +46,16 @@ def make_data(n_images: int = 256, size: int = 4, noise: float = 0.05, seed: int
     return Data(X, y)
 
 
+def _kernel(kernel) -> np.ndarray:
+    kernel = np.asarray(kernel, dtype=float).ravel()
+    if kernel.shape != (4,) or not np.all(np.isfinite(kernel)):
+        raise ValueError(f"kernel must be 4 finite numbers (a 2x2 kernel), got {kernel!r}")
+    return kernel
+
+
 def loss(kernel, data: Data) -> float:
     """Mean over all examples of the sum of squared errors."""
-    residual = data.X @ np.ravel(kernel) - data.y  # (examples, positions)
+    residual = data.X @ _kernel(kernel) - data.y  # (examples, positions)
     return float(np.mean(np.sum(residual**2, axis=1)))
 
 
@@ -58,7 +65,7 @@ def batch_grad(kernel, data: Data, rows) -> np.ndarray:
     if rows.ndim != 1 or rows.size == 0 or rows.min() < 0 or rows.max() >= data.n:
         raise ValueError(f"rows must be a non-empty 1-D list of example numbers in [0, {data.n})")
     X, y = data.X[rows], data.y[rows]
-    residual = X @ np.ravel(kernel) - y  # (batch, positions)
+    residual = X @ _kernel(kernel) - y  # (batch, positions)
     return 2 * np.einsum("bpk,bp->k", X, residual) / rows.size
 
 

@@ -23,6 +23,15 @@ def test_path_explorer_moves_its_paths_and_reports_a_divergence():
     assert "plain diverged" in explorer.status.value
 
 
+def test_one_step_of_any_slider_redraws_the_picture():
+    explorer = optimisers_widgets.path_explorer()
+    for name, slider in explorer.sliders.items():
+        before = (explorer.image.value, explorer.status.value)
+        slider.value = slider.value + slider.step
+        after = (explorer.image.value, explorer.status.value)
+        assert after[0] != before[0] and after[1] != before[1], name
+
+
 def test_batch_curves_draw_one_line_per_run_in_each_panel():
     data = batches.make_data(n_images=16)
     runs = [batches.train(data, b, 0.05, 2) for b in (16, 4, 1)]
