@@ -138,11 +138,12 @@ def steps_to(optimiser, bowl: Bowl, w0, threshold: float, max_steps: int = 20_00
     threshold = validation.non_negative("threshold", threshold)
     max_steps = validation.count("max_steps", max_steps)
     w = _vector("w0", w0)
+    limit = 1e6 * max(bowl.loss(w), 1e-12)
     for step in range(max_steps + 1):
         loss = bowl.loss(w)
         if loss < threshold:
             return step
-        if not loss < 1e6 * max(bowl.loss(w0), 1e-12):
+        if not loss < limit:
             return None  # diverged
         w = optimiser.step(w, bowl.grad(w))
     return None
