@@ -61,7 +61,7 @@ def path_explorer(steps: int = 30, pair=PAIR, limits=(-1.5, 1.0)) -> SliderFigur
         (paths[name],) = path_ax.plot([], [], "-o", color=colour, markersize=2.5, linewidth=1,
                                       label=name)
         (curves[name],) = loss_ax.plot([], [], "-", color=colour, label=name)
-    path_ax.legend(frameon=False, fontsize=8, loc="lower right")
+    path_ax.legend(frameon=False, fontsize=9, loc="lower right")
     note = path_ax.text(0.03, 0.95, "", transform=path_ax.transAxes, fontsize=9,
                         color=plotting.VERMILLION, fontweight="bold", va="top")
 
@@ -85,12 +85,13 @@ def path_explorer(steps: int = 30, pair=PAIR, limits=(-1.5, 1.0)) -> SliderFigur
         return (f"lr·λmax {lr_x_lam:.2f}, β {beta:.2f}, Adam lr {adam_lr:.2f}: loss - lowest "
                 f"after {steps} steps: " + ", ".join(summary))
 
+    wide = {"description_width": "initial"}  # show each label whole (ipywidgets 7 and 8)
     sliders = {
-        "lr_x_lam": widgets.FloatSlider(value=1.0, min=0.1, max=2.2, step=0.05,
+        "lr_x_lam": widgets.FloatSlider(value=1.0, min=0.1, max=2.2, step=0.05, style=wide,
                                         description="lr × λmax", continuous_update=True),
-        "beta": widgets.FloatSlider(value=0.6, min=0.0, max=0.95, step=0.05,
+        "beta": widgets.FloatSlider(value=0.6, min=0.0, max=0.95, step=0.05, style=wide,
                                     description="β", continuous_update=True),
-        "adam_lr": widgets.FloatSlider(value=0.1, min=0.01, max=0.3, step=0.01,
+        "adam_lr": widgets.FloatSlider(value=0.1, min=0.01, max=0.3, step=0.01, style=wide,
                                        description="Adam lr", continuous_update=True)}
     moving = [*paths.values(), *curves.values(), note]
     return SliderFigure(fig, update, moving_artists=moving, **sliders)
@@ -114,5 +115,5 @@ def batch_curves(runs, floor: float) -> plotting.LessonFigure:
         ax.axhline(floor, color="black", linestyle="--", linewidth=1, label="lowest possible")
         ax.set_yscale("log")
     step_ax.set_xscale("log")
-    epoch_ax.legend(frameon=False, fontsize=8)
+    epoch_ax.legend(frameon=False, fontsize=9)
     return fig
