@@ -98,7 +98,8 @@ def problems(sources: list[str], listed: dict[str, str]) -> list[str]:
 
 
 def code_sources(prefix: str) -> list[str]:
-    return ["".join(c["source"]) for c in stored_notebooks.code_cells(stored_notebooks.load(prefix))]
+    cells = stored_notebooks.code_cells(stored_notebooks.load(prefix))
+    return ["".join(cell["source"]) for cell in cells]
 
 
 def test_every_lesson_up_to_04_is_checked():
