@@ -1,8 +1,9 @@
 """Lesson 03's slider: step through the backward pass of a chain, one layer at a time.
 
 The chain is drawn once, left to right: the values of the forward pass in boxes, the layers on
-the arrows. Each step of the slider runs one more layer backwards: its gradient appears under
-its input, with the multiplication that produced it, "local x upstream". A label "dw: 48"
+the arrows. Each step of the slider runs one more layer backwards: a red arrow pointing back,
+from the layer's output to its input, appears under it, and the gradient it passed on appears
+under its input, with the multiplication that produced it, "local x upstream". A label "dw: 48"
 is short for "dloss/dw = 48", the loss's gradient with respect to w.
 """
 import ipywidgets as widgets
@@ -28,10 +29,15 @@ def backward_stepper(layers=None, x: float = 2.0) -> SliderFigure:
     for n, (name, value) in enumerate(zip(names, values)):
         ax.text(n, 0.35, f"{name} = {value:g}", ha="center", va="center", fontsize=10,
                 bbox={"boxstyle": "round", "facecolor": "#F2F2F2", "edgecolor": plotting.GREY})
-    arrows, grads, products = [], [], []
+    back_arrows, grads, products = [], [], []
     for n, layer in enumerate(layers):
-        arrows.append(ax.annotate("", xy=(n + 0.62, 0.35), xytext=(n + 0.38, 0.35),
-                                  arrowprops={"arrowstyle": "->", "color": plotting.GREY}))
+        # The forward pass, left to right, drawn once; the backward pass gets its own arrows,
+        # right to left, below it (annotate draws its arrow from xytext to xy).
+        ax.annotate("", xy=(n + 0.62, 0.35), xytext=(n + 0.38, 0.35),
+                    arrowprops={"arrowstyle": "->", "color": plotting.GREY})
+        back_arrows.append(ax.annotate("", xy=(n + 0.3, -0.3), xytext=(n + 0.7, -0.3),
+                                       arrowprops={"arrowstyle": "->",
+                                                   "color": plotting.VERMILLION}))
         ax.text(n + 0.5, 0.75, layer.name, ha="center", fontsize=8, color=plotting.BLUE)
         products.append(ax.text(n + 0.5, -1.0, "", ha="center", fontsize=8,
                                 color=plotting.VERMILLION))
@@ -53,8 +59,8 @@ def backward_stepper(layers=None, x: float = 2.0) -> SliderFigure:
                      f" = {s.param_grad:g}" if s.param_name else "")
             products[s.layer].set_text(
                 f"{s.local:g} × {s.upstream:g} = {s.downstream:g}{param}" if shown else "")
-            color = plotting.VERMILLION if current else plotting.GREY
-            arrows[s.layer].arrow_patch.set_color(color)
+            back_arrows[s.layer].set_visible(shown)
+            back_arrows[s.layer].arrow_patch.set_linewidth(2.5 if current else 1.0)
         if step == 0:
             title.set_text("forward pass done: now run the layers backwards")
             return "step 0: the forward pass only. Move the slider to run the backward pass."

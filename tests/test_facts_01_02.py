@@ -51,7 +51,7 @@ def test_lesson_01_regimes_at_the_five_learning_rates():
     for lr, regime in expected.items():
         assert gradient_descent.lr_regime(lr, 2.0) == regime
         assert f"lr = {lr:<5}" in shown and regime in shown
-    assert stored_notebooks.output_after(nb, "factor = 1 - 8 * lr") == (
+    assert stored_notebooks.output_after(nb, "factor = 1 - 8 * lr\ndistances") == (
         "(0.2, [3.0, 0.6, 0.12, 0.024])")
 
 
@@ -78,3 +78,71 @@ def test_lesson_02_without_zero_grad_the_gradients_accumulate():
     step2 = table[2].split()
     # step 2 with zero_(): grad -4.8; without: -24 + -4.8 = -28.8
     assert step2[2] == "-4.8000" and step2[5] == "-28.8000"
+
+
+def test_lesson_01_library_table_is_compared_with_the_hand_loops_own_rows():
+    nb = stored_notebooks.load("01")
+    cell = [c for c in stored_notebooks.code_cells(nb)
+            if "print(history.table())" in "".join(c["source"])][0]
+    source = "".join(cell["source"])
+    # the hand rows come from the hand loop's cell, not rebuilt from the library's history
+    assert "assert history.table() == \"\\n\".join(hand_rows)" in source
+    assert "history.weights" not in source and "history.losses" not in source
+    hand_loop = stored_notebooks.output_after(nb, "hand_rows.append(")
+    assert hand_loop.strip() == TABLE_01
+
+
+def hand_rows(steps, x=2.0, y_true=6.0, lr=0.1):
+    w, rows = 0.0, []
+    for step in range(1, steps + 1):
+        loss = (w * x - y_true) ** 2
+        w = w - lr * 2 * (w * x - y_true) * x
+        rows.append(f"step {step}: w={w:.4f}, loss={loss:.4f}")
+    return rows
+
+
+def test_torch_optim_sgd_loop_gives_the_hand_loops_numbers():
+    x, y_true, lr = torch.tensor(2.0), torch.tensor(6.0), 0.1
+    w_sgd = torch.tensor(0.0, requires_grad=True)
+    w_manual = torch.tensor(0.0, requires_grad=True)
+    optimizer = torch.optim.SGD([w_sgd], lr=lr)
+    rows = []
+    for step in range(1, 6):
+        optimizer.zero_grad()
+        loss = (w_sgd * x - y_true) ** 2
+        loss.backward()
+        optimizer.step()
+        rows.append(f"step {step}: w={w_sgd.item():.4f}, loss={loss.item():.4f}")
+        ((w_manual * x - y_true) ** 2).backward()
+        with torch.no_grad():
+            w_manual -= lr * w_manual.grad
+        w_manual.grad.zero_()
+        assert w_sgd.item() == w_manual.item()  # bit for bit, step by step
+    assert rows == hand_rows(5) == TABLE_01.splitlines()[:5]
+    nb = stored_notebooks.load("02")
+    assert stored_notebooks.output_after(nb, "optimizer.step()").strip().splitlines() == rows
+    assert stored_notebooks.output_after(nb, "hand_rows.append(") == "True"
+
+
+def test_lesson_02_why_backward_adds_and_needs_a_scalar():
+    nb = stored_notebooks.load("02")
+    w = torch.tensor(1.5, requires_grad=True)
+    (w * 2.0).backward()
+    first = w.grad.item()
+    (w**2).backward()
+    assert (first, w.grad.item()) == (2.0, 2.0 + 2 * 1.5)
+    assert stored_notebooks.output_after(nb, "first_use, both_uses,") == "(2.0, 5.0, 5.0)"
+    batch_grad = sum(2 * (0.0 * x_i - y_i) * x_i for x_i, y_i in ((1.0, 3.0), (3.0, 9.0)))
+    assert stored_notebooks.output_after(nb, "w.grad.item(), w_whole.grad.item()") == (
+        f"({batch_grad}, {batch_grad})")
+    with pytest.raises(RuntimeError, match="only for scalar outputs") as raised:
+        (w * torch.tensor([1.0, 2.0, 3.0])).backward()
+    shown = stored_notebooks.output_after(nb, "predictions.backward()\nexcept")
+    assert shown.strip() == f"RuntimeError: {raised.value}"
+    assert stored_notebooks.output_after(nb, "with_gradient, w.grad.item()") == "(6.0, 6.0)"
+
+
+def test_lesson_01_sorts_the_regimes_by_hand_first():
+    nb = stored_notebooks.load("01")
+    assert stored_notebooks.output_after(nb, "def regime_by_hand(lr):") == "'slow and steady'"
+    assert gradient_descent.lr_regime(0.1, 2.0) == "slow and steady"

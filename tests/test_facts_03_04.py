@@ -1,5 +1,7 @@
 """Every lesson-03/04 number COURSE.md lists, asserted against the library and against the
 stored outputs of the executed notebooks."""
+import re
+
 import numpy as np
 import torch
 
@@ -35,9 +37,9 @@ def test_lesson_04_outputs_show_every_number():
     assert stored_notebooks.output_after(nb, "output[i, j] = np.sum(") == (
         "array([[21., 32., 43.],\n       [34., 45., 56.],\n       [23., 34., 45.]])")
     assert "loops = numpy = F.conv2d: True" in stored_notebooks.output_after(nb, "flipped =")
-    assert stored_notebooks.output_after(nb, "loss = conv2d.loss(output").strip().endswith(
-        "= 13,341")
-    assert stored_notebooks.output_after(nb, "blame = conv2d.blame(") == (
+    shown_loss = stored_notebooks.output_after(nb, "loss = np.sum((output - target) ** 2)")
+    assert shown_loss.strip().endswith("= 13,341")
+    assert stored_notebooks.output_after(nb, "blame = 2 * (output - target)") == (
         "array([[ 42.,  64.,  86.],\n       [ 68.,  90., 112.],\n       [ 46.,  68.,  90.]])")
     top_left = stored_notebooks.output_after(nb, "dloss/dw[top-left]")
     assert ("10·42 + 20·64 + 30·86 + 30·68 + 40·90 + 50·112 + 20·46 + 30·68 + 40·90"
@@ -48,16 +50,17 @@ def test_lesson_04_outputs_show_every_number():
         assert f"{name:>12}: {value:,}" in table
     assert stored_notebooks.output_after(nb, "np.array_equal(conv2d.conv2d_numpy(image, blame)"
                                          ) == "True"
-    update = stored_notebooks.output_after(nb, "new_kernel = conv2d.sgd_update(")
+    update = stored_notebooks.output_after(nb, "new_kernel = kernel - lr * grad")
     for name, value in zip(GRADS, np.ravel(NEW_KERNEL)):
         assert update.count(f"{name:>12}:") == 1 and f"= {value:.4f}" in update
     assert "loss before: 13,341   after one step: 129.68" in stored_notebooks.output_after(
         nb, "new_loss = conv2d.loss(")
-    assert "tensor([[22080., 28740.],\n        [21180., 27840.]]" in (
-        stored_notebooks.output_after(nb, "kernel_t = torch.tensor(kernel, requires_grad=True)"))
+    autograd_grads = stored_notebooks.output_after(
+        nb, "kernel_t = torch.tensor(kernel, requires_grad=True)")
+    assert "tensor([[22080., 28740.], [21180., 27840.]]" in " ".join(autograd_grads.split())
     limit = stored_notebooks.output_after(nb, "lr_limit = 2 / curvatures.max()")
     assert "diverge above lr = 2.09e-05" in limit and "is 0.48 of that limit" in limit
-    runs = stored_notebooks.output_after(nb, "for lr_try in (1e-5, 2.0e-5, 2.2e-5):\n")
+    runs = stored_notebooks.output_after(nb, "for lr_try in (1e-5, 2.0e-5, 2.2e-5):\n    losses")
     assert runs.count("(diverged)") == 1 and "lr = 2.2e-05" in runs.splitlines()[2]
 
 
@@ -78,3 +81,101 @@ def test_lesson_03_outputs():
                 f"{value}.0000") in checks
     counted = stored_notebooks.output_after(nb, "n_gradients = sum(")
     assert "in all: 10 gradients" in counted and "has a gradient? False" in counted
+
+
+def by_hand_input_grad(image, kernel, blame):
+    """dloss/dimage: each output sends blame * kernel back to the pixels it read."""
+    kh, kw = kernel.shape
+    grad = np.zeros_like(image)
+    for i in range(blame.shape[0]):
+        for j in range(blame.shape[1]):
+            grad[i:i + kh, j:j + kw] += blame[i, j] * kernel
+    return grad
+
+
+def test_lesson_04_bias_and_input_gradients():
+    blame = conv2d.blame(conv2d.conv2d_loops(IMAGE, KERNEL), TARGET)
+    image_t = torch.tensor(IMAGE, requires_grad=True)
+    bias_t = torch.zeros(1, dtype=torch.float64, requires_grad=True)
+    out = torch.nn.functional.conv2d(image_t[None, None], torch.tensor(KERNEL)[None, None], bias_t)
+    (out**2).sum().backward()
+    assert blame.sum() == bias_t.grad.item() == 666
+    input_grad = by_hand_input_grad(IMAGE, KERNEL, blame)
+    np.testing.assert_allclose(input_grad, image_t.grad.numpy(), rtol=0, atol=1e-12)
+    flipped = conv2d.conv2d_numpy(np.pad(blame, 1), KERNEL[::-1, ::-1])
+    np.testing.assert_allclose(flipped, input_grad, rtol=0, atol=1e-12)
+    assert input_grad[0, 0] == 42 * 0.5 == 21
+
+    nb = stored_notebooks.load("04")
+    assert stored_notebooks.output_after(nb, "bias_grad = float(np.sum(") == "666.0"
+    shown = stored_notebooks.output_after(nb, "image_grad = np.zeros_like(image)")
+    numbers = re.findall(r"-?\d+(?:\.\d+)?", shown)
+    rows = np.array([float(v) for v in numbers]).reshape(4, 4)
+    np.testing.assert_allclose(rows, input_grad, atol=1e-9)
+    assert stored_notebooks.output_after(nb, "as_correlation = conv2d.conv2d_numpy(") == (
+        "loops = padded, flipped cross-correlation: True\nloops = autograd's image.grad: True\n")
+    assert "tensor([666.], dtype=torch.float64)" in stored_notebooks.output_after(
+        nb, "assert bias_t.grad.item() == bias_grad")
+
+
+def test_lesson_04_both_small_weights_flip_sign():
+    new = conv2d.sgd_update(KERNEL, conv2d.kernel_grad_loops(
+        IMAGE, conv2d.blame(conv2d.conv2d_loops(IMAGE, KERNEL), TARGET), KERNEL.shape), 1e-5)
+    assert KERNEL[1, 0] == 0.2 and round(new[1, 0], 4) == -0.0118
+    assert KERNEL[1, 1] == 0.1 and round(new[1, 1], 4) == -0.1784
+    update = stored_notebooks.output_after(stored_notebooks.load("04"),
+                                           "new_kernel = kernel - lr * grad")
+    assert "bottom-left: 0.2 - 1e-05 × 21,180 = -0.0118" in update
+
+
+def test_lesson_04_four_curvatures_their_factors_and_the_loss_they_predict():
+    x = conv2d.patches(IMAGE, KERNEL.shape)
+    curvatures, directions = np.linalg.eigh(2 * x.T @ x)
+    assert abs(curvatures[0]) < 1e-9
+    assert [round(c, 1) for c in curvatures[1:]] == [112.6, 3600.0, 95887.4]
+    factors = 1 - 1e-5 * curvatures
+    assert [round(f, 4) for f in factors] == [1.0, 0.9989, 0.964, 0.0411]
+    assert round(2 / curvatures[-1], 7) == 2.09e-5
+    component = directions.T @ KERNEL.ravel()
+    losses, _, _ = conv2d.train(IMAGE, KERNEL, TARGET, 1e-5, steps=30)
+    for t in (0, 1, 29):  # the per-direction parts add up to the loss the steps really print
+        parts = curvatures / 2 * (component * factors**t) ** 2
+        assert np.isclose(parts.sum(), losses[t])
+    assert round(losses[-1], 2) == 16.01
+    assert round(100 * (1 - losses[1] / losses[0]), 2) == 99.03
+
+    nb = stored_notebooks.load("04")
+    table = stored_notebooks.output_after(nb, "def regime(factor):").splitlines()
+    assert table[1].split() == ["0.0", "1.0000", "no", "movement", "0.00", "0.00", "0.00"]
+    assert table[2].split()[:2] == ["112.6", "0.9989"] and table[2].split()[-1] == "2.59"
+    assert table[3].split()[:2] == ["3,600.0", "0.9640"] and table[3].split()[-1] == "13.42"
+    assert table[4].split()[:2] == ["95,887.4", "0.0411"] and table[4].split()[-2] == "22.37"
+    assert table[5].split() == ["total", "13,341.00", "129.68", "16.01"]
+    assert table[6] == "one step removes 99.03% of the loss"
+    steepest = stored_notebooks.output_after(nb, "steepest = 1 - lr_try * curvatures.max()")
+    assert "+0.041 (slow and steady)" in steepest and "-1.110 (diverges)" in steepest
+    assert stored_notebooks.output_after(nb, "k, losses_by_hand = kernel.ravel(), []") == (
+        "'loss at step 1: 13,341, at step 30: 16.01'")
+
+
+def test_lesson_03_product_formula_fan_out_and_relu():
+    nb = stored_notebooks.load("03")
+    assert stored_notebooks.output_after(nb, "factors = [2 * (a3 - y_true)") == (
+        "([6.0, 4.0, 1.0, 2.0], 48.0)")
+    # fan-out, three ways: by hand, autograd, finite differences
+    w, x1, x2 = 3.0, 2.0, -1.0
+    by_hand = 2 * (w * x1) * x1 + 2 * (w * x2) * x2
+    w_t = torch.tensor(w, requires_grad=True)
+    ((w_t * x1) ** 2 + (w_t * x2) ** 2).backward()
+    h = 1e-5
+    nudged = (((w + h) * x1) ** 2 + ((w + h) * x2) ** 2
+              - ((w - h) * x1) ** 2 - ((w - h) * x2) ** 2) / (2 * h)
+    assert by_hand == w_t.grad.item() == 30 and abs(nudged - 30) < 1e-6
+    assert stored_notebooks.output_after(nb, "fan_out_by_hand = via_p + via_q") == (
+        "via p: 24, via q: 6, sum by hand: 30\nautograd: 30, finite differences: 30.0000\n")
+    relu = stored_notebooks.output_after(nb, "def relu_chain(x):").splitlines()
+    assert relu == ["x = 2: ReLU input 2, loss 1, dloss/dw: by hand 4, autograd 4, "
+                    "finite differences 4.0000",
+                    "x = 1: ReLU input -1, loss 1, dloss/dw: by hand 0, autograd 0, "
+                    "finite differences 0.0000"]
+    assert "parameters of the ReLU: 0" in stored_notebooks.output_after(nb, "n_gradients = sum(")
