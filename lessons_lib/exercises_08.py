@@ -1,4 +1,4 @@
-"""Checkers for lesson 06's exercises. Right answers come from batched_step and timing."""
+"""Checkers for lesson 08's exercises. Right answers come from batched_step and timing."""
 from lessons_lib import batched_step, timing
 from lessons_lib.exercises import Mistake, check_choice, check_number
 
