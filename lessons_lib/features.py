@@ -82,7 +82,7 @@ def gradients(images, labels, model: Model):
     _check(images, labels)
     patches, response, energy, score = forward(images, model)
     loss = np.logaddexp(0.0, score) - labels * score
-    d_score = 1 / (1 + np.exp(-score)) - labels  # sigmoid(score) - label
+    d_score = 0.5 * (1 + np.tanh(score / 2)) - labels  # sigmoid(score) - label, no overflow
     d_energy = d_score * model.readout
     d_response = d_energy[:, None, None] * 2 * response / response[0].size  # the mean's 1/(h*w)
     d_kernel = np.einsum("nhw,nchwab->ncab", d_response, patches)
@@ -154,3 +154,15 @@ def tug_of_war(images, labels, model: Model, channel: int = NOISE):
     same_way = float(np.mean(np.sign(each) == np.sign(average)))
     cosine = float(average @ w / (np.linalg.norm(average) * np.linalg.norm(w)))
     return same_way, cosine, float(average @ w / (w @ w))
+
+
+def shrinking_phase(images, labels, run: Run, above: float = 0.1):
+    """tug_of_war averaged over the steps before the largest |noise weight| first drops below
+    `above`: (steps, mean same-way share, mean cosine, smallest cosine)."""
+    above = validation.non_negative("above", above)
+    noise = np.abs(run.kernels[:, NOISE]).max(axis=(1, 2))
+    steps = int(np.argmax(noise < above)) if np.any(noise < above) else len(noise)
+    pulls = np.array([tug_of_war(images, labels, run.models[s])[:2] for s in range(steps)])
+    if steps == 0:
+        raise ValueError(f"the noise weights start below above={above}: nothing shrinks")
+    return steps, float(pulls[:, 0].mean()), float(pulls[:, 1].mean()), float(pulls[:, 1].min())

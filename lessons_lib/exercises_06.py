@@ -1,0 +1,160 @@
+"""Checkers, hints and worked solutions for lesson 06's exercises. Right answers come from
+lessons_lib.features: counting the model's parameters, training it, measuring kernels."""
+import numpy as np
+
+from lessons_lib import features
+from lessons_lib.exercises import (CORRECT, NOT_ATTEMPTED, WRONG, Feedback, Hints, Mistake,
+                                   Solution, check_choice, check_number)
+
+BOOK = Hints("exercises_06")
+hint, solution = BOOK.hint, BOOK.solution
+COPY_OPTIONS = ("shrinks", "detector")
+COPY_LR = 0.1  # two copies of the image double the response: 0.5 would diverge
+
+
+def _model():
+    return features.random_model(seed=0)
+
+
+def _count():
+    model = _model()
+    return model.kernel.size + 2, model.kernel.size  # + readout + bias; the kernel alone
+
+
+def learned_numbers(answer):
+    """Every number gradient descent updates: both kernel halves, the readout and the bias."""
+    total, kernel = _count()
+    return BOOK.with_help("learned_numbers", check_number(answer, total, [
+        Mistake(kernel, "That is the kernel (both channels). The readout and the bias are "
+                "updated too."),
+        Mistake(kernel // 2 + 2, "The kernel has one 3x3 half per channel: two channels."),
+        Mistake(kernel // 2, "One 3x3 half per channel, two channels, and two more numbers."),
+        Mistake(total - 1, "One short: did you count both the readout and the bias?"),
+    ], rel_tol=0))
+
+
+def _solve_count():
+    total, kernel = _count()
+    return Solution((f"kernel: 2 channels x 3 x 3 = {kernel} weights",
+                     "readout: 1, bias: 1", f"{kernel} + 1 + 1 = {total}"), total)
+
+
+BOOK.add("learned_numbers", [
+    "features.train updates a Model: look at what a Model holds.",
+    "The kernel's shape is (2, 3, 3); the readout and the bias are one number each.",
+], _solve_count)
+
+
+def _copied_run():
+    images, labels = features.make_images()
+    images = images.copy()
+    images[:, features.NOISE] = images[:, features.IMAGE]  # the second channel: a copy
+    run = features.train(images, labels, _model(), lr=COPY_LR)
+    start, end = (np.abs(run.kernels[i, features.NOISE]).max() for i in (0, -1))
+    likeness = features.sobel_correlation(run.kernels[-1, features.NOISE])
+    return start, end, likeness
+
+
+def _copied_answer() -> str:
+    start, end, likeness = _copied_run()
+    return "shrinks" if end < start / 3 else "detector"
+
+
+def copied_channel(answer):
+    """What a channel that copies the image (rather than pure noise) turns into."""
+    if answer is None:  # no need to train just to say so
+        return check_choice(None, COPY_OPTIONS[0], COPY_OPTIONS)
+    right = _copied_answer()
+    wrong = [o for o in COPY_OPTIONS if o != right][0]
+    return BOOK.with_help("copied_channel", check_choice(answer, right, COPY_OPTIONS, [
+        Mistake(wrong, "The lesson's weights shrank because their channel carried nothing about "
+                "the label. A copy of the image carries exactly what the first channel does."
+                if wrong == "shrinks" else "Compare what the copy carries with what pure noise "
+                "carries.")]))
+
+
+def _solve_copy():
+    start, end, likeness = _copied_run()
+    return Solution((f"train on images whose channel 1 copies channel 0 (seed 0, 300 steps, lr {COPY_LR})",
+                     f"largest |channel-1 weight|: {start:.3f} at the start, {end:.3f} at the end",
+                     f"its |correlation| with Sobel at the end: {likeness:.2f}",
+                     "both channels see the same pixels, so they get the same gradient at "
+                     "every step"), _copied_answer())
+
+
+BOOK.add("copied_channel", [
+    "What made the noise weights shrink: their channel said nothing about the label.",
+    "With identical channels, the two halves of the kernel multiply the same pixels: compare "
+    "their gradients.",
+], _solve_copy)
+
+
+def _test_kernels():
+    rng = np.random.default_rng(6)
+    return [features.SOBEL, -features.SOBEL.T, *rng.normal(size=(4, 3, 3)) + 1.0]
+
+
+def _slips(kernel):
+    k = np.asarray(kernel, dtype=float)
+    cosine = max(abs(k.ravel() @ s.ravel()) / np.linalg.norm(k) / np.linalg.norm(s)
+                 for s in (features.SOBEL, features.SOBEL.T))
+    return {
+        "signed": max(features.correlation(k, features.SOBEL),
+                      features.correlation(k, features.SOBEL.T)),
+        "vertical only": abs(features.correlation(k, features.SOBEL)),
+        "no centring": cosine,
+    }
+
+
+DIAGNOSES = {
+    "signed": "A kernel and its negative detect the same edges here (the model squares): take "
+              "the size of the correlation.",
+    "vertical only": "Horizontal edge detectors count too: compare with Sobel turned "
+                     "(features.SOBEL.T) as well and keep the larger.",
+    "no centring": "That is the cosine of the raw weights. A correlation subtracts each "
+                   "kernel's mean first.",
+}
+
+
+def edge_likeness(function):
+    """`function(kernel)` must equal features.sobel_correlation on made-up kernels."""
+    name = "edge_likeness"
+    kernels = _test_kernels()
+    try:
+        answers = [function(k) for k in kernels]
+    except Exception as error:  # the learner's code: say what it raised
+        return BOOK.with_help(name, Feedback(WRONG, f"It raised {type(error).__name__}: "
+                                                    f"{error}"))
+    if all(a is None for a in answers):
+        return Feedback(NOT_ATTEMPTED, "Not attempted yet: the function returns None.")
+    right = [features.sobel_correlation(k) for k in kernels]
+    if all(a is not None and np.isclose(a, r, atol=1e-9) for a, r in zip(answers, right)):
+        return Feedback(CORRECT, f"Correct: it agrees with the lesson on {len(kernels)} kernels.")
+    for slip, diagnosis in DIAGNOSES.items():
+        if all(a is not None and np.isclose(a, _slips(k)[slip], atol=1e-9)
+               for a, k in zip(answers, kernels)):
+            return BOOK.with_help(name, Feedback(WRONG, f"Not quite. {diagnosis}"))
+    bad = next(k for k, a, r in zip(kernels, answers, right)
+               if a is None or not np.isclose(a, r, atol=1e-9))
+    return BOOK.with_help(name, Feedback(WRONG, "Not quite: for the kernel\n"
+                                         f"{np.round(bad, 2)}\nthe lesson measures "
+                                         f"{features.sobel_correlation(bad):.3f}."))
+
+
+def _solve_likeness():
+    k = _test_kernels()[2]
+    return Solution((
+        "centre both kernels: subtract each one's mean weight",
+        "correlation = (a . b) / (|a| |b|) of the centred weights",
+        "do it with features.SOBEL and with features.SOBEL.T; take the larger size",
+        f"e.g. for the checker's third kernel: {features.sobel_correlation(k):.3f}",
+        "def edge_likeness(kernel):\n"
+        "    return features.sobel_correlation(kernel)  # or written out as above",
+    ), round(features.sobel_correlation(k), 3))
+
+
+BOOK.add("edge_likeness", [
+    "The lesson printed correlations with features.SOBEL and with features.SOBEL.T.",
+    "A kernel and its negative are equally good detectors here; so is an up-down detector and "
+    "a left-right one.",
+], _solve_likeness)
