@@ -113,11 +113,15 @@ def train(images, labels, model: Model, lr: float = 0.5, steps: int = 300,
     for _ in range(steps):
         batch = (np.arange(len(images)) if batch_size is None
                  else rng.choice(len(images), size=batch_size, replace=False))
-        loss, d_kernel, d_readout, d_bias = gradients(images[batch], labels[batch], model)
+        try:
+            with np.errstate(over="raise", invalid="raise"):  # overflow: diverging, say so
+                loss, d_kernel, d_readout, d_bias = gradients(images[batch], labels[batch],
+                                                              model)
+        except FloatingPointError as error:
+            raise FloatingPointError(f"training diverged at step {len(losses) + 1}: "
+                                     f"lower lr (it was {lr})") from error
         model = Model(model.kernel - lr * d_kernel.mean(axis=0),
                       model.readout - lr * d_readout.mean(), model.bias - lr * d_bias.mean())
-        if not np.all(np.isfinite(model.kernel)):
-            raise FloatingPointError(f"training diverged at step {len(losses) + 1}: lower lr")
         models.append(model)
         losses.append(loss.mean())
     return Run(models, np.array(losses))
