@@ -1,4 +1,4 @@
-"""The GPU lesson's (backprop faster) training step: vectorised NumPy vs PyTorch on the CPU, and loops vs NumPy.
+"""The GPU lesson's training step: vectorised NumPy vs PyTorch on the CPU, and loops vs NumPy.
 
     python3 tasks.py bench
     .venv/bin/python benchmarks/bench_training_step.py [--batch 8] [--rounds 5] [--figure]
@@ -11,8 +11,8 @@
 The rungs run in the same process, alternating, several rounds each; the ratio of the medians is
 what to read (the machine may be shared, so absolute times wander). Prints, not asserts.
 `--figure` also re-measures the GPU lesson's time-vs-size plot on this machine and saves it to
-assets/images/NN-backprop-faster/time-vs-size.png (NN: the lesson's number), titled with the machine's description: run it
-on a GPU machine so that readers without one see what a GPU adds.
+assets/images/NN-backprop-faster/time-vs-size.png (NN: the lesson's number), titled with the
+machine's description: run it on a GPU machine so that readers without one see what a GPU adds.
 """
 import argparse
 import math

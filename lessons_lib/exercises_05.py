@@ -5,8 +5,16 @@ import numpy as np
 import torch
 
 from lessons_lib import autograd_conv, graph, tiny_autograd
-from lessons_lib.exercises import (CORRECT, NOT_ATTEMPTED, WRONG, Feedback, Hints, Mistake,
-                                   Solution, check_number)
+from lessons_lib.exercises import (
+    CORRECT,
+    NOT_ATTEMPTED,
+    WRONG,
+    Feedback,
+    Hints,
+    Mistake,
+    Solution,
+    check_number,
+)
 
 BOOK = Hints("exercises_05")
 hint, solution = BOOK.hint, BOOK.solution

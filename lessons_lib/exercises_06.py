@@ -3,8 +3,17 @@ lessons_lib.features: counting the model's parameters, training it, measuring ke
 import numpy as np
 
 from lessons_lib import features
-from lessons_lib.exercises import (CORRECT, NOT_ATTEMPTED, WRONG, Feedback, Hints, Mistake,
-                                   Solution, check_choice, check_number)
+from lessons_lib.exercises import (
+    CORRECT,
+    NOT_ATTEMPTED,
+    WRONG,
+    Feedback,
+    Hints,
+    Mistake,
+    Solution,
+    check_choice,
+    check_number,
+)
 
 BOOK = Hints("exercises_06")
 hint, solution = BOOK.hint, BOOK.solution
@@ -75,7 +84,8 @@ def copied_channel(answer):
 
 def _solve_copy():
     start, end, likeness = _copied_run()
-    return Solution((f"train on images whose channel 1 copies channel 0 (seed 0, 300 steps, lr {COPY_LR})",
+    return Solution(("train on images whose channel 1 copies channel 0 "
+                     f"(seed 0, 300 steps, lr {COPY_LR})",
                      f"largest |channel-1 weight|: {start:.3f} at the start, {end:.3f} at the end",
                      f"its |correlation| with Sobel at the end: {likeness:.2f}",
                      "both channels see the same pixels, so they get the same gradient at "

@@ -78,9 +78,9 @@ def training_scrubber(images, labels, run: features.Run) -> SliderFigure:
             for (a, b), value in np.ndenumerate(kernels[step][c]):
                 texts[a][b].set_text(f"{value:+.2f}")
         marker.set_xdata([step, step])
-        model = run.models[step]
+        right = features.accuracy(images, labels, run.models[step])
         return (f"step {step}: |correlation| with Sobel {sobel[step]:.2f}, largest |noise "
-                f"weight| {noise[step]:.3f}, accuracy {features.accuracy(images, labels, model):.2f}")
+                f"weight| {noise[step]:.3f}, accuracy {right:.2f}")
 
     step = widgets.IntSlider(value=0, min=0, max=len(kernels) - 1, step=1, description="step",
                              continuous_update=True)

@@ -1,5 +1,6 @@
-"""lessons_lib.batched_step and lessons_lib.ladder (the GPU lesson, "backprop faster"): every rung of the ladder equals
-the reference, which is autograd on F.conv2d in float64, and the timing sweep's bookkeeping."""
+"""lessons_lib.batched_step and lessons_lib.ladder (the GPU lesson, 08): every rung of the
+ladder equals the reference, which is autograd on F.conv2d in float64, and the timing sweep's
+bookkeeping."""
 import numpy as np
 import pytest
 import torch
