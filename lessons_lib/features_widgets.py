@@ -26,11 +26,12 @@ def examples_figure(images, labels, per_label: int = 3):
     picks = [n for label in (1, 0) for n in np.flatnonzero(labels == label)[:per_label]]
     fig, axes = plotting.figure(2, len(picks))
     fig.set_size_inches(1.5 * len(picks), 3.4)
-    limit = np.abs(images[picks]).max()
+    limits = np.abs(images[picks]).max(axis=(0, 2, 3))  # one colour scale per channel (row)
     for col, n in enumerate(picks):
         kind = "vertical (1)" if labels[n] == 1 else "horizontal (0)"
         for row, channel in enumerate(("image", "noise")):
-            axes[row][col].imshow(images[n, row], cmap=plotting.CMAP, vmin=-limit, vmax=limit)
+            axes[row][col].imshow(images[n, row], cmap=plotting.CMAP, vmin=-limits[row],
+                                  vmax=limits[row])
             _bare(axes[row][col], f"{kind}\n{channel}" if row == 0 else channel)
     return fig
 

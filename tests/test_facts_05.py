@@ -10,7 +10,7 @@ GRAD = "tensor([[22080., 28740.],\n        [21180., 27840.]])"
 
 
 def nb():
-    return stored_notebooks.load("05")
+    return stored_notebooks.load_named("inside-autograd")
 
 
 def test_the_graph_walk_by_hand_and_by_the_library():

@@ -16,7 +16,7 @@ def data():
 
 
 def nb():
-    return stored_notebooks.load("06")
+    return stored_notebooks.load_named("why-training-works")
 
 
 def noise_size(kernel) -> float:
@@ -30,7 +30,7 @@ def test_a_detector_emerges_and_the_noise_weights_shrink_for_three_seeds(data, s
     assert features.sobel_correlation(run.kernels[-1, features.IMAGE]) > EMERGED
     assert noise_size(run.kernels[-1]) < noise_size(run.kernels[0]) / SHRUNK
     assert features.accuracy(images, labels, run.models[-1]) == 1.0
-    full = features.train(images, labels, features.random_model(seed=seed), steps=100,
+    full = features.train(images, labels, features.random_model(seed=seed), steps=60,
                           batch_size=None)
     assert noise_size(full.kernels[-1]) < noise_size(full.kernels[0]) / SHRUNK
     steps, same_way, cosine, lowest = features.shrinking_phase(images, labels, full)
@@ -54,7 +54,7 @@ def test_the_stored_notebook_shows_what_the_library_computes(data):
     shrink = stored_notebooks.output_after(book, "noise_size = np.abs(")
     assert (f"largest |noise weight|: {noise_size(run.kernels[0]):.3f} at the start, "
             f"{noise_size(run.kernels[-1]):.3f} after 300 steps") in shrink
-    full = features.train(images, labels, model, lr=0.5, steps=100, batch_size=None)
+    full = features.train(images, labels, model, lr=0.5, steps=60, batch_size=None)
     steps, same_way, cosine, lowest = features.shrinking_phase(images, labels, full)
     shown = stored_notebooks.output_after(book, "full = features.train(")
     assert (f"over the {steps} steps until |noise w| < 0.1: same way as the average "
