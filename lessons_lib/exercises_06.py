@@ -1,5 +1,7 @@
 """Checkers, hints and worked solutions for lesson 06's exercises. Right answers come from
 lessons_lib.features: counting the model's parameters, training it, measuring kernels."""
+import inspect
+
 import numpy as np
 
 from lessons_lib import features
@@ -126,10 +128,33 @@ DIAGNOSES = {
 }
 
 
+def written_out(kernel):
+    """The worked solution, from NumPy alone."""
+    k = np.asarray(kernel, dtype=float)
+    k = k - k.mean()
+    best = 0.0
+    for sobel in (features.SOBEL, features.SOBEL.T):
+        s = sobel - sobel.mean()
+        best = max(best, abs((k * s).sum()) / np.sqrt((k * k).sum() * (s * s).sum()))
+    return best
+
+
+def _calls_the_library(function) -> bool:
+    try:
+        return "sobel_correlation" in inspect.getsource(function)
+    except (OSError, TypeError):  # no source to read (a built-in, say): nothing to reject
+        return False
+
+
 def edge_likeness(function):
-    """`function(kernel)` must equal features.sobel_correlation on made-up kernels."""
+    """`function(kernel)` must equal features.sobel_correlation on made-up kernels, without
+    calling it."""
     name = "edge_likeness"
     kernels = _test_kernels()
+    if _calls_the_library(function):
+        return BOOK.with_help(name, Feedback(WRONG, "Write it yourself: calling "
+                                             "features.sobel_correlation is the lesson's own "
+                                             "answer. NumPy and features.SOBEL are enough."))
     try:
         answers = [function(k) for k in kernels]
     except Exception as error:  # the learner's code: say what it raised
@@ -157,10 +182,9 @@ def _solve_likeness():
         "centre both kernels: subtract each one's mean weight",
         "correlation = (a . b) / (|a| |b|) of the centred weights",
         "do it with features.SOBEL and with features.SOBEL.T; take the larger size",
-        f"e.g. for the checker's third kernel: {features.sobel_correlation(k):.3f}",
-        "def edge_likeness(kernel):\n"
-        "    return features.sobel_correlation(kernel)  # or written out as above",
-    ), round(features.sobel_correlation(k), 3))
+        f"e.g. for the checker's third kernel: {written_out(k):.3f}",
+        inspect.getsource(written_out).replace("def written_out", "def edge_likeness"),
+    ), round(float(written_out(k)), 3))
 
 
 BOOK.add("edge_likeness", [

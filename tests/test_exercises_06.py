@@ -26,7 +26,13 @@ def test_copied_channel_is_answered_by_training():
 
 def test_edge_likeness_accepts_the_measure_and_diagnoses_slips():
     assert exercises_06.edge_likeness(lambda k: None).status == exercises.NOT_ATTEMPTED
-    assert exercises_06.edge_likeness(features.sobel_correlation).correct
+    assert exercises_06.edge_likeness(exercises_06.written_out).correct
+
+    def copied(kernel):
+        return features.sobel_correlation(kernel)
+
+    assert "Write it yourself" in repr(exercises_06.edge_likeness(copied))
+    assert "def edge_likeness(kernel):" in repr(exercises_06.solution("edge_likeness"))
     for slip, diagnosis in [
             (lambda k: max(features.correlation(k, features.SOBEL),
                            features.correlation(k, features.SOBEL.T)), "size of the correlation"),
