@@ -25,7 +25,7 @@ SOBEL = np.array([[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]])  # find
 IMAGE, NOISE = 0, 1  # the two input channels
 
 
-def make_images(n: int = 512, size: int = 8, noise: float = 0.5, seed: int = 100):
+def make_images(n: int = 256, size: int = 8, noise: float = 0.5, seed: int = 100):
     """(images (n, 2, size, size), labels (n,)): channel IMAGE holds a +-1 edge plus pixel
     noise, channel NOISE holds noise alone. Label 1: the edge runs up-down (vertical)."""
     n, size = validation.count("n", n), validation.count("size", size)
