@@ -62,7 +62,7 @@ def _copied_run():
     images[:, features.NOISE] = images[:, features.IMAGE]  # the second channel: a copy
     run = features.train(images, labels, _model(), lr=COPY_LR)
     start, end = (np.abs(run.kernels[i, features.NOISE]).max() for i in (0, -1))
-    likeness = features.sobel_correlation(run.kernels[-1, features.NOISE])
+    likeness = [features.sobel_correlation(run.kernels[i, features.NOISE]) for i in (0, -1)]
     return start, end, likeness
 
 
@@ -89,7 +89,8 @@ def _solve_copy():
     return Solution(("train on images whose channel 1 copies channel 0 "
                      f"(seed 0, 300 steps, lr {COPY_LR})",
                      f"largest |channel-1 weight|: {start:.3f} at the start, {end:.3f} at the end",
-                     f"its |correlation| with Sobel at the end: {likeness:.2f}",
+                     f"its |correlation| with Sobel: {likeness[0]:.2f} at the start, "
+                     f"{likeness[1]:.2f} at the end",
                      "both channels see the same pixels, so they get the same gradient at "
                      "every step"), _copied_answer())
 
