@@ -1,4 +1,4 @@
-"""Lesson 06's training step: vectorised NumPy vs PyTorch on the CPU, and loops vs NumPy.
+"""The GPU lesson's training step: vectorised NumPy vs PyTorch on the CPU, and loops vs NumPy.
 
     python3 tasks.py bench
     .venv/bin/python benchmarks/bench_training_step.py [--batch 8] [--rounds 5] [--figure]
@@ -10,20 +10,24 @@
 
 The rungs run in the same process, alternating, several rounds each; the ratio of the medians is
 what to read (the machine may be shared, so absolute times wander). Prints, not asserts.
-`--figure` also re-measures lesson 06's time-vs-size plot on this machine and saves it to
-assets/images/06-backprop-faster/time-vs-size.png, titled with the machine's description: run it
-on a GPU machine so that readers without one see what a GPU adds.
+`--figure` also re-measures the GPU lesson's time-vs-size plot on this machine and saves it to
+assets/images/NN-backprop-faster/time-vs-size.png (NN: the lesson's number), titled with the
+machine's description: run it on a GPU machine so that readers without one see what a GPU adds.
 """
 import argparse
 import math
 import statistics
 import timeit
+from pathlib import Path
 
 import numpy as np
 
 from lessons_lib import batched_step, devices, ladder, plotting, timing
 
 LR = 1e-4
+# The lesson's assets folder is named after its notebook, whatever number it has now.
+LESSON = next((Path(__file__).resolve().parent.parent / "notebooks").glob(
+    "*-backprop-faster.ipynb")).stem
 
 
 def numpy_vs_torch(batch: int, size: int, kernel_size: int, rounds: int) -> None:
@@ -83,7 +87,7 @@ def save_time_vs_size(batch: int, kernel_size: int) -> None:
     results = ladder.sweep(ladder.rungs(accelerator), sizes, batch, kernel_size,
                            loops_max_size=32, min_run_time=0.2)
     fig = ladder.time_vs_size_figure(results, devices.describe_machine(), batch, kernel_size)
-    print("saved", plotting.save_figure(fig, "06-backprop-faster", "time-vs-size.png"))
+    print("saved", plotting.save_figure(fig, LESSON, "time-vs-size.png"))
 
 
 def main() -> None:
@@ -93,7 +97,7 @@ def main() -> None:
     parser.add_argument("--kernel", type=int, default=3)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--figure", action="store_true",
-                        help="also re-measure and save lesson 06's time-vs-size figure")
+                        help="also re-measure and save the GPU lesson's time-vs-size figure")
     args = parser.parse_args()
     print("machine:", devices.describe_machine())
     numpy_vs_torch(args.batch, args.size, args.kernel, args.rounds)

@@ -1,4 +1,4 @@
-"""Lesson 04's training step on a batch of images, climbing lesson 06's ladder.
+"""Lesson 04's training step on a batch of images, climbing the GPU lesson's ladder.
 
 A batch is `images` (n, H, W), one `kernel` (kh, kw) shared by every image, and `targets`
 (n, H - kh + 1, W - kw + 1). The loss is summed over the batch, so the kernel's gradient is the
@@ -14,9 +14,11 @@ Every rung returns (kernel_next, loss, grad), like `conv2d.training_step`:
     step_loops   Python loops, one image at a time, with lesson 04's `*_loops` functions
     step_numpy   NumPy: one slice of the whole batch per kernel weight, no loop over pixels
     step_torch   the same slices written with torch; runs on whichever device holds the tensors
+    step_autograd  what people write in practice: F.conv2d forward, loss.backward() for grad
 """
 import numpy as np
 import torch
+import torch.nn.functional as F
 
 from lessons_lib import conv2d, validation
 
@@ -29,7 +31,7 @@ RTOL = {"numpy": 1e-9, "torch": 1e-4, "accelerator": 1e-4}
 
 def make_batch(n: int, size: int, kernel_size: int = 3, seed: int = 0):
     """Random images in [0, 1), a random starting kernel, and targets that a hidden kernel
-    produced (what lesson 05 trains towards). All float64 NumPy arrays."""
+    produced (a hidden target to train towards). All float64 NumPy arrays."""
     n, size, kernel_size = (validation.count(name, v) for name, v in
                             (("n", n), ("size", size), ("kernel_size", kernel_size)))
     if n < 1 or kernel_size < 1 or size < kernel_size:
@@ -120,6 +122,19 @@ def step_torch(images, kernel, targets, lr: float):
     grad = torch.stack([(images[:, a:a + h, b:b + w] * blame).sum()
                         for a in range(kh) for b in range(kw)]).reshape(kh, kw)
     return kernel - lr * grad, (error * error).sum(), grad
+
+
+def step_autograd(images, kernel, targets, lr: float):
+    """The practical rung: `F.conv2d` for the forward pass and `backward()` for the gradient,
+    no hand-written gradient at all. Same (kernel_next, loss, grad) as the other rungs."""
+    _check_batch(images, kernel, targets)
+    lr = validation.non_negative("lr", lr)
+    kernel = kernel.detach().requires_grad_(True)
+    out = F.conv2d(images[:, None], kernel[None, None])[:, 0]  # (n, 1, H, W) in, (n, h, w) out
+    loss = ((out - targets) ** 2).sum()
+    loss.backward()
+    with torch.no_grad():
+        return kernel - lr * kernel.grad, loss.detach(), kernel.grad
 
 
 def to_torch(arrays, device, dtype=torch.float32) -> tuple[torch.Tensor, ...]:

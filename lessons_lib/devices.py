@@ -1,4 +1,4 @@
-"""Which device runs the tensors, in one line, and how to wait for it (lesson 06).
+"""Which device runs the tensors, in one line, and how to wait for it (the GPU lesson, 08).
 
 A GPU runs work *asynchronously*: a call such as `a @ b` on a `cuda` tensor queues the work and
 returns at once. `synchronize(device)` waits until everything queued on that device has finished,

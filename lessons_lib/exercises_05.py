@@ -1,41 +1,65 @@
-"""Checkers for lesson 05's exercises. Right answers come from building the graphs and running
-the experiment, never from typed-in values."""
+"""Checkers, hints and worked solutions for lesson 05's exercises. Right answers come from
+building the graphs (PyTorch's and the tiny engine's) and running backward, never from
+typed-in values."""
 import numpy as np
 import torch
 
-from lessons_lib import autograd_conv, edge_experiment, graph
-from lessons_lib.exercises import Mistake, check_choice, check_number
+from lessons_lib import autograd_conv, graph, tiny_autograd
+from lessons_lib.exercises import (
+    CORRECT,
+    NOT_ATTEMPTED,
+    WRONG,
+    Feedback,
+    Hints,
+    Mistake,
+    Solution,
+    check_number,
+)
 
-# Exercise 3's hidden kernel: lesson 05's edge detector turned a quarter turn.
-HORIZONTAL_EDGES = np.array([[-1.0, -2.0, -1.0],
-                             [0.0, 0.0, 0.0],
-                             [1.0, 2.0, 1.0]])
-LINES = ("top row", "middle row", "bottom row", "left column", "middle column", "right column")
+BOOK = Hints("exercises_05")
+hint, solution = BOOK.hint, BOOK.solution
+
+
+def _small_graph():
+    w = torch.tensor(2.0, requires_grad=True)
+    b = torch.tensor(1.0, requires_grad=True)
+    x = torch.tensor([1.0, 2.0, 3.0])
+    return graph.walk(((w * x + b) ** 2).sum(), {"w": w, "b": b})
 
 
 def count_nodes(answer):
     """Nodes in the graph of loss = ((w * x + b) ** 2).sum(), x a plain 3-vector."""
-    w = torch.tensor(2.0, requires_grad=True)
-    b = torch.tensor(1.0, requires_grad=True)
-    x = torch.tensor([1.0, 2.0, 3.0])
-    g = graph.walk(((w * x + b) ** 2).sum(), {"w": w, "b": b})
+    g = _small_graph()
     leaves = sum(node.kind == "leaf" for node in g.nodes)
-    return check_number(answer, len(g.nodes), [
+    return BOOK.with_help("count_nodes", check_number(answer, len(g.nodes), [
         Mistake(len(g.nodes) - leaves, "Those are the operations only. Each leaf that needs a "
                 "gradient (w and b) gets a node too: AccumulateGrad, which stores its .grad."),
         Mistake(len(g.nodes) + 1, "x needs no gradient, so the backward pass never visits it: "
                 "it is not a node (next_functions has None in its place)."),
         Mistake(len(g.nodes) - 1, "One short: did you count both leaves, w and b, and the sum?"),
-    ])
+    ], rel_tol=0))
+
+
+BOOK.add("count_nodes", [
+    "Count one node per operation: multiply, add, square, sum.",
+    "Then the leaves: a leaf that needs a gradient gets an AccumulateGrad node; one that needs "
+    "none gets no node at all.",
+], lambda: Solution(tuple(_small_graph().text().splitlines())
+                    + (f"{len(_small_graph().nodes)} lines, one per node",),
+                    len(_small_graph().nodes)))
+
+
+def _mul_graph(image_size=10, kernel_size=3):
+    kernel = torch.zeros(kernel_size, kernel_size, requires_grad=True)
+    out = autograd_conv.conv2d_indexing(torch.zeros(image_size, image_size), kernel)
+    return graph.walk(out.sum(), {"kernel": kernel})
 
 
 def mul_nodes(answer, image_size=10, kernel_size=3):
     """MulBackward0 nodes in conv2d_indexing's graph for a 3x3 kernel on a 10x10 image."""
-    kernel = torch.zeros(kernel_size, kernel_size, requires_grad=True)
-    out = autograd_conv.conv2d_indexing(torch.zeros(image_size, image_size), kernel)
-    g = graph.walk(out.sum(), {"kernel": kernel})
+    g = _mul_graph(image_size, kernel_size)
     positions = (image_size - kernel_size + 1) ** 2
-    return check_number(answer, g.count("MulBackward0"), [
+    return BOOK.with_help("mul_nodes", check_number(answer, g.count("MulBackward0"), [
         Mistake(positions, "That is one per output pixel. Each multiply works on a whole image "
                 "slice at once: one per kernel weight."),
         Mistake(positions * kernel_size**2, "That counts every scalar product. One MulBackward0 "
@@ -43,21 +67,94 @@ def mul_nodes(answer, image_size=10, kernel_size=3):
         Mistake(g.count("AddBackward0"), "Those are the adds: one fewer than the terms they "
                 "join."),
         Mistake(4, "That is for the lesson's 2x2 kernel; this one is 3x3."),
-    ])
+    ], rel_tol=0))
 
 
-def near_zero(answer, seed=0):
-    """Train on targets made by HORIZONTAL_EDGES: which line of the kernel ends near zero?"""
-    if answer is None:  # no need to train just to say so
-        return check_choice(None, LINES[0], LINES)
-    images, targets = edge_experiment.make_dataset(HORIZONTAL_EDGES, seed=seed)
-    run = edge_experiment.train(images, targets, edge_experiment.random_kernel())
-    final = np.abs(run.kernels[-1])
-    sizes = [final[row].max() for row in range(3)] + [final[:, col].max() for col in range(3)]
-    right = LINES[int(np.argmin(sizes))]
-    mistakes = [Mistake("middle column", "That was the lesson's kernel, which finds edges running "
-                        "top to bottom. This one is turned a quarter turn.")]
-    mistakes += [Mistake(line, "The target needs those weights: the hidden kernel has -1, -2, -1 "
-                         "or 1, 2, 1 there. Look for the line where it is all zeros.")
-                 for line in LINES if line != right and line != "middle column"]
-    return check_choice(answer, right, LINES, mistakes)
+BOOK.add("mul_nodes", [
+    "Look at the loop in conv2d_by_hand: how many times does it multiply?",
+    "One multiply per kernel weight, whatever the image size: each one takes a whole slice.",
+], lambda: Solution(("conv2d_indexing runs kernel[a, b] * slice once per weight",
+                     "a 3x3 kernel has 3 * 3 weights",
+                     f"graph.walk(...).count('MulBackward0') = "
+                     f"{_mul_graph().count('MulBackward0')}"),
+                    _mul_graph().count("MulBackward0")))
+
+# Exercise 3: write ReLU's backward rule for the tiny engine.
+RELU_DATA = np.array([-2.0, -0.5, 0.0, 0.5, 3.0])
+RELU_GRAD = np.array([1.0, 2.0, 3.0, 4.0, 5.0])
+
+
+def _relu_reference(data, grad):
+    x = torch.tensor(data, requires_grad=True)
+    torch.relu(x).backward(torch.tensor(grad))
+    return x.grad.numpy()
+
+
+RELU_SLIPS = {
+    "the gradient unchanged": (lambda d, g: g, "ReLU blocks the gradient where its input was "
+                               "negative: multiply by 0 there."),
+    "only the 0/1 mask": (lambda d, g: (d > 0).astype(float), "The mask is the local "
+                          "derivative; multiply it by the gradient that arrives (chain rule)."),
+    "input times gradient": (lambda d, g: d * g, "That is the rule for multiply. ReLU's local "
+                             "derivative is 1 where the input was positive, else 0."),
+    "a mask with >= 0": (lambda d, g: (d >= 0) * g, "At exactly 0 PyTorch passes nothing on: "
+                         "use input > 0."),
+}
+
+
+def relu_rule(function):
+    """`function(data, grad)`: the gradient ReLU passes to its input, as PyTorch computes it."""
+    try:
+        got = function(RELU_DATA.copy(), RELU_GRAD.copy())
+    except Exception as error:  # the learner's code: say what it raised
+        return BOOK.with_help("relu_rule", Feedback(WRONG, f"It raised {type(error).__name__}: "
+                                                           f"{error}"))
+    if got is None:
+        return Feedback(NOT_ATTEMPTED, "Not attempted yet: the function returns None.")
+    got = np.asarray(got, dtype=float)
+    if got.shape == RELU_DATA.shape and np.allclose(got, _relu_reference(RELU_DATA, RELU_GRAD)):
+        return Feedback(CORRECT, "Correct: it matches PyTorch's ReLU backward on "
+                                 f"{RELU_DATA.tolist()}.")
+    for slip, (rule, diagnosis) in RELU_SLIPS.items():
+        if got.shape == RELU_DATA.shape and np.allclose(got, rule(RELU_DATA, RELU_GRAD)):
+            return BOOK.with_help("relu_rule", Feedback(WRONG, f"Not quite: that is {slip}. "
+                                                               f"{diagnosis}"))
+    return BOOK.with_help("relu_rule", Feedback(WRONG, f"Not quite: for inputs "
+                          f"{RELU_DATA.tolist()} and arriving gradient {RELU_GRAD.tolist()} "
+                          f"it returned {got.tolist()}."))
+
+
+BOOK.add("relu_rule", [
+    "ReLU's output is max(0, x): how does it move when x moves a little, for x < 0 and x > 0?",
+    "A rule returns local derivative times the arriving gradient, entry by entry, like square's "
+    "2 * data * g.",
+], lambda: Solution(("local derivative: 1 where data > 0, else 0 (PyTorch uses 0 at 0)",
+                     "rule: (data > 0) * grad",
+                     f"on {RELU_DATA.tolist()} with {RELU_GRAD.tolist()}: "
+                     f"{_relu_reference(RELU_DATA, RELU_GRAD).tolist()}"),
+                    _relu_reference(RELU_DATA, RELU_GRAD).tolist()))
+
+
+def _cube_grad(x: float) -> float:
+    v = tiny_autograd.Value(x)
+    (v * v * v).backward()
+    return float(v.grad)
+
+
+def three_uses(answer, x=4.0):
+    """x.grad after (x * x * x).backward() at x = 4, in the tiny engine."""
+    return BOOK.with_help("three_uses", check_number(answer, _cube_grad(x), [
+        Mistake(x**2, "That is one share only, as if each use overwrote .grad. backward adds "
+                "every share."),
+        Mistake(2 * x**2, "Two shares of three: x appears three times."),
+        Mistake(x**3, "That is the value x * x * x, not its gradient."),
+        Mistake(3 * x, "Close: the derivative of x cubed is 3 * x squared."),
+    ]))
+
+
+BOOK.add("three_uses", [
+    "x feeds the first multiply twice and the second multiply once: three shares.",
+    "Each share is the product of the other two factors, x * x.",
+], lambda: Solution(("x * x * x uses x three times; each share is x * x = 4 * 4 = 16",
+                     f"backward adds them: 3 * 16 = {3 * 4.0**2:g}",
+                     f"tiny_autograd gives {_cube_grad(4.0):g}"), _cube_grad(4.0)))

@@ -6,6 +6,9 @@ leaf tensor (one you made yourself, such as a kernel) ends in an `AccumulateGrad
 `.variable` is that tensor. `walk` follows those links from a tensor into a `Graph`;
 `Graph.text()` prints it as a tree and `Graph.draw()` returns a matplotlib figure laid out in
 layers from top (the loss) to bottom (the leaves): no graphviz or other system binary needed.
+
+`walk_values` does the same for lesson 05's own engine (`tiny_autograd.Value`, or any value
+with `.op`, `.parents` and `.data`), so both graphs are drawn by the same code.
 """
 from dataclasses import dataclass, field
 
@@ -109,6 +112,30 @@ class Graph:
         return fig
 
 
+def _build(root, inputs, describe) -> Graph:
+    """Depth first from `root`: inputs(x) lists x's inputs in order, describe(x) gives
+    (name, kind, shape). A node reached twice is one node with two edges."""
+    graph, index_of, seen = Graph(), {}, []  # seen keeps every x alive, so no id is reused
+
+    def add(x) -> int:
+        if id(x) in index_of:
+            return index_of[id(x)]
+        seen.append(x)
+        index = index_of[id(x)] = len(graph.nodes)
+        graph.nodes.append(Node(index, *describe(x)))
+        for parent in inputs(x):
+            graph.edges.append((index, add(parent)))
+        return index
+
+    add(root)
+    graph.edges.sort(key=lambda edge: edge[0])  # by parent; each parent's inputs stay in order
+    return graph
+
+
+def _name_of(leaf, names: dict) -> str:
+    return next((n for n, t in names.items() if t is leaf), "leaf")
+
+
 def walk(tensor: torch.Tensor, names: dict[str, torch.Tensor] | None = None) -> Graph:
     """The graph behind `tensor`, depth first in next_functions order.
 
@@ -117,28 +144,33 @@ def walk(tensor: torch.Tensor, names: dict[str, torch.Tensor] | None = None) -> 
     pass never visits them.
     """
     if not isinstance(tensor, torch.Tensor):
-        raise TypeError(f"walk needs a torch.Tensor, got {type(tensor).__name__}")
+        raise TypeError(f"tensor must be a torch.Tensor, got {type(tensor).__name__}")
     if tensor.grad_fn is None:
         raise ValueError("this tensor has no grad_fn: it is a leaf or was made without "
                          "requires_grad=True, so autograd recorded no graph behind it")
     names = names or {}
-    graph, index_of = Graph(), {}
 
-    def add(fn) -> int:
-        if fn in index_of:
-            return index_of[fn]
-        index = index_of[fn] = len(graph.nodes)
+    def describe(fn):
         leaf = getattr(fn, "variable", None)
         if leaf is None:
-            graph.nodes.append(Node(index, type(fn).__name__, "op"))
-        else:
-            name = next((n for n, t in names.items() if t is leaf), "leaf")
-            graph.nodes.append(Node(index, name, "leaf", tuple(leaf.shape)))
-        for next_fn, _ in fn.next_functions:
-            if next_fn is not None:
-                graph.edges.append((index, add(next_fn)))
-        return index
+            return type(fn).__name__, "op", ()
+        return _name_of(leaf, names), "leaf", tuple(leaf.shape)
 
-    add(tensor.grad_fn)
-    graph.edges.sort(key=lambda edge: edge[0])  # by parent; each parent's inputs stay in order
-    return graph
+    return _build(tensor.grad_fn, lambda fn: [f for f, _ in fn.next_functions if f is not None],
+                  describe)
+
+
+def walk_values(value, names: dict | None = None) -> Graph:
+    """The graph behind a value of lesson 05's tiny autograd: every value it was made from,
+    leaves included (this engine sends a gradient to every input, constants too)."""
+    if not all(hasattr(value, attr) for attr in ("op", "parents", "data")):
+        raise TypeError(f"value must have .op, .parents and .data (a tiny_autograd.Value), got "
+                        f"{type(value).__name__}")
+    names = names or {}
+
+    def describe(v):
+        if v.op:
+            return v.op, "op", ()
+        return _name_of(v, names), "leaf", tuple(v.data.shape)
+
+    return _build(value, lambda v: [parent for parent, _ in v.parents], describe)

@@ -1,4 +1,4 @@
-"""Lesson 06's ladder, timed: every rung of `batched_step` at growing image sizes.
+"""The GPU lesson's ladder, timed: every rung of `batched_step` at growing image sizes.
 
     rungs(accelerator)            the rungs this machine can run, slowest first
     time_rung(rung, n, size, k)   seconds for one training step, timed the right way
@@ -15,7 +15,8 @@ from lessons_lib import batched_step, plotting, timing
 
 LR = 1e-4  # any learning rate will do for timing; the work is the same
 COLOURS = {"Python loops": plotting.VERMILLION, "NumPy": plotting.ORANGE,
-           "PyTorch cpu": plotting.BLUE}  # an accelerator's line is green
+           "PyTorch cpu": plotting.BLUE, "F.conv2d cpu": plotting.PURPLE}
+# an accelerator's lines are green (the hand-written step) and sky blue (F.conv2d)
 
 
 @dataclass(frozen=True)
@@ -36,15 +37,19 @@ class Rung:
 
 
 def rungs(accelerator: torch.device | None) -> list[Rung]:
-    """Python loops, NumPy, PyTorch on the CPU, and PyTorch on `accelerator` if there is one."""
+    """Python loops, NumPy, PyTorch and F.conv2d + backward() on the CPU, and both PyTorch
+    rungs again on `accelerator` if there is one."""
     cpu = torch.device("cpu")
     ladder = [Rung("Python loops", batched_step.step_loops, cpu, False),
               Rung("NumPy", batched_step.step_numpy, cpu, False),
-              Rung("PyTorch cpu", batched_step.step_torch, cpu, True)]
+              Rung("PyTorch cpu", batched_step.step_torch, cpu, True),
+              Rung("F.conv2d cpu", batched_step.step_autograd, cpu, True)]
     if accelerator is not None:
         accelerator = torch.device(accelerator)
         ladder.append(Rung(f"PyTorch {accelerator.type}", batched_step.step_torch, accelerator,
                            True))
+        ladder.append(Rung(f"F.conv2d {accelerator.type}", batched_step.step_autograd,
+                           accelerator, True))
     return ladder
 
 
@@ -91,12 +96,13 @@ def time_vs_size_figure(results, machine: str, n: int, kernel_size: int = 3) -> 
     ax = axes[0, 0]
     fig.set_size_inches(plotting.PANEL_SIZE[0] * 2, plotting.PANEL_SIZE[1] * 1.5)
     for name, (sizes, seconds) in results.items():
+        accelerator_colour = plotting.SKY if name.startswith("F.conv2d") else plotting.GREEN
         ax.loglog(sizes, seconds, "-o", markersize=4, label=name,
-                  color=COLOURS.get(name, plotting.GREEN))
+                  color=COLOURS.get(name, accelerator_colour))
     every_size = sorted({s for sizes, _ in results.values() for s in sizes})
     ax.set_xticks(every_size, labels=[str(s) for s in every_size])
     ax.minorticks_off()
-    gpu = [name for name in results if name not in COLOURS]
+    gpu = [name for name in results if name not in COLOURS and name.startswith("PyTorch")]
     if not gpu:
         note = "no GPU on this machine: only CPU rungs"
     elif (size := crossover(results, "PyTorch cpu", gpu[0])) is None:

@@ -1,4 +1,4 @@
-"""Timing done right, and the two ways to get it wrong that lesson 06 shows.
+"""Timing done right, and the two ways to get it wrong that the GPU lesson (08) shows.
 
 Three rules for timing PyTorch code:
 1. warm up: the first call pays one-off costs (a GPU context, kernel selection, memory pools);

@@ -15,6 +15,13 @@ def load(prefix: str) -> dict:
     return json.loads(path.read_text())
 
 
+def load_named(name: str) -> dict:
+    """The notebook whose file name, after its number, is `name` (e.g. "inside-autograd"):
+    the number can change when lessons are inserted, the name does not."""
+    (path,) = NOTEBOOKS.glob(f"[0-9][0-9]-{name}.ipynb")
+    return json.loads(path.read_text())
+
+
 def output_text(output: dict) -> str:
     """The text a reader sees for one output: a stream's text or a result's text/plain."""
     if output["output_type"] == "stream":

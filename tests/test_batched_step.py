@@ -1,5 +1,6 @@
-"""lessons_lib.batched_step and lessons_lib.ladder (lesson 06): every rung of the ladder equals
-the reference, which is autograd on F.conv2d in float64, and the timing sweep's bookkeeping."""
+"""lessons_lib.batched_step and lessons_lib.ladder (the GPU lesson, 08): every rung of the
+ladder equals the reference, which is autograd on F.conv2d in float64, and the timing sweep's
+bookkeeping."""
 import numpy as np
 import pytest
 import torch
@@ -7,7 +8,7 @@ import torch.nn.functional as F
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lessons_lib import batched_step, conv2d, devices, exercises_06, ladder
+from lessons_lib import batched_step, conv2d, devices, exercises_08, ladder
 
 LR = 1e-4
 
@@ -97,9 +98,21 @@ def test_relative_difference_is_zero_for_equal_results_and_scales_with_the_refer
     assert batched_step.relative_difference(nudged, result) == pytest.approx(0.1)
 
 
-def test_ladder_has_three_cpu_rungs_plus_the_accelerator_if_given():
-    assert [r.name for r in ladder.rungs(None)] == ["Python loops", "NumPy", "PyTorch cpu"]
-    assert ladder.rungs(torch.device("cuda"))[-1].name == "PyTorch cuda"
+def test_ladder_has_four_cpu_rungs_plus_two_on_the_accelerator_if_given():
+    assert [r.name for r in ladder.rungs(None)] == ["Python loops", "NumPy", "PyTorch cpu",
+                                                    "F.conv2d cpu"]
+    assert [r.name for r in ladder.rungs(torch.device("cuda"))[-2:]] == [
+        "PyTorch cuda", "F.conv2d cuda"]
+
+
+def test_the_autograd_rung_equals_the_hand_written_torch_rung_in_float64():
+    batch = batched_step.to_torch(batched_step.make_batch(3, 9, 3, seed=4), "cpu",
+                                  dtype=torch.float64)
+    for got, want in zip(batched_step.step_autograd(*batch, 1e-4),
+                         batched_step.step_torch(*batch, 1e-4)):
+        torch.testing.assert_close(got, want)
+    with pytest.raises(ValueError, match="lr must be >= 0"):
+        batched_step.step_autograd(*batch, -1.0)
 
 
 def test_every_ladder_rung_runs_and_agrees_with_the_reference():
@@ -145,19 +158,19 @@ def test_time_vs_size_figure_names_the_machine_and_marks_the_crossover():
     ("threads", "wrong", "1-thread default"), ("nothing", "wrong", "On a GPU"),
     ("sync", "wrong", "not one of the options")])
 def test_forgotten_rule_diagnoses_each_wrong_option(answer, status, hint):
-    feedback = exercises_06.forgotten_rule(answer)
+    feedback = exercises_08.forgotten_rule(answer)
     assert feedback.status == status and hint in feedback.message
 
 
 def test_multiply_adds_exercise_computes_its_answer_and_spots_each_slip():
     right = batched_step.multiply_adds(8, 256, 3)
-    assert exercises_06.forward_multiply_adds(right).correct
+    assert exercises_08.forward_multiply_adds(right).correct
     for slip, hint in [(8 * 256 * 256 * 9, "smaller than the image"),
                        (254 * 254 * 9, "one image"), (8 * 254 * 254, "output pixels"),
                        (8 * 254 * 254 * 3, "9 weights")]:
-        assert hint in exercises_06.forward_multiply_adds(slip).message
+        assert hint in exercises_08.forward_multiply_adds(slip).message
 
 
 def test_threads_exercise():
-    assert exercises_06.benchmark_threads(1).correct
-    assert "num_threads=torch.get_num_threads()" in exercises_06.benchmark_threads(8).message
+    assert exercises_08.benchmark_threads(1).correct
+    assert "num_threads=torch.get_num_threads()" in exercises_08.benchmark_threads(8).message

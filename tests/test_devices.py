@@ -1,4 +1,4 @@
-"""lessons_lib.devices (lesson 06): choosing a device, describing it, synchronising it.
+"""lessons_lib.devices (the GPU lesson, 08): choosing a device, describing it, synchronising it.
 
 The CPU tests run everywhere. The CUDA and MPS tests run only where PyTorch sees such a device
 and are skipped, with the reason, everywhere else (on the CPU-only CI machine, both are).

@@ -3,15 +3,14 @@ notebook (what a reader without a kernel sees)."""
 import numpy as np
 import torch
 
-from lessons_lib import autograd_conv, edge_experiment
+from lessons_lib import autograd_conv, chain_rule, tiny_autograd
 from tests import stored_notebooks
-from tests.test_edge_experiment import TOLERANCE, UNNEEDED_SIZE
 
 GRAD = "tensor([[22080., 28740.],\n        [21180., 27840.]])"
 
 
 def nb():
-    return stored_notebooks.load("05")
+    return stored_notebooks.load_named("inside-autograd")
 
 
 def test_the_graph_walk_by_hand_and_by_the_library():
@@ -55,26 +54,30 @@ def test_the_library_agrees_with_the_stored_gradient():
     assert str(grad) == GRAD
 
 
-def test_the_experiment_numbers_the_notebook_shows():
+def test_the_tiny_engine_reproduces_lessons_03_and_04_in_the_library_and_the_notebook():
     book = nb()
-    images, targets = edge_experiment.make_dataset()
-    run = edge_experiment.train(images, targets, edge_experiment.random_kernel())
-    assert stored_notebooks.output_after(book, "images.shape, targets.shape") == (
-        "((64, 10, 10), (64, 8, 8))")
-    trained = stored_notebooks.output_after(book, "run = edge_experiment.train(")
-    assert trained.strip() == (f"step 1 gradient matches autograd; loss {run.losses[0]:.4f} at "
-                               f"step 1, {run.losses[-1]:.6f} at step 300")
-    distance = np.abs(run.kernels[-1] - edge_experiment.HIDDEN_KERNEL).max()
-    assert distance < TOLERANCE
-    assert stored_notebooks.output_after(book, 'print("learned:').rstrip().endswith(
-        f"largest distance from the hidden kernel: {distance:.3f}")
-    assert np.abs(run.kernels[-1][:, 1]).max() < UNNEEDED_SIZE
-    flips = stored_notebooks.output_after(book, "flip_rate = ").splitlines()[-1]
-    needed, middle = (float(v) for v in flips.replace(",", "").split()[-4::3])
-    assert middle > 2 * needed, "the prose says unneeded weights flip far more often"
+    x, w, b = (tiny_autograd.Value(v) for v in (2.0, 3.0, -4.0))
+    loss = ((w * x + b).square() + (-1.0)).square()
+    loss.backward()
+    grads = {"w": float(w.grad), "b": float(b.grad), "x": float(x.grad)}
+    assert grads == chain_rule.gradients(chain_rule.tiny_network(), 2.0)
+    assert stored_notebooks.output_after(book, "chain_loss.backward()") == (
+        f"({float(loss.data)}, {grads})") == "(9.0, {'w': 48.0, 'b': 24.0, 'x': 72.0})"
+    image = np.array([[10, 20, 30, 40], [30, 40, 50, 60], [20, 30, 40, 50], [10, 20, 30, 40]])
+    kernel_grad, _ = tiny_autograd.lesson_04_gradients(image, [[0.5, 0.3], [0.2, 0.1]])
+    assert kernel_grad.tolist() == [[22080, 28740], [21180, 27840]]
+    shown = stored_notebooks.output_after(book, "loss_v.backward()")
+    assert shown.startswith("(13341.0,")
+    assert "[[22080., 28740.],\n        [21180., 27840.]]" in shown
+    assert stored_notebooks.output_after(book, "nudged.round(3)") == (
+        "array([[22080., 28740.],\n       [21180., 27840.]])")
+    assert stored_notebooks.output_after(book, "tiny_graph = graph.walk_values") == (
+        "{'sum': 1, 'square': 1, 'add': 3, 'mul': 4, 'index': 8}")
+    assert stored_notebooks.output_after(book, "tiny_autograd.lesson_04_gradients") == (
+        "'library engine = hand-written engine = PyTorch'")
 
 
 def test_exercise_cells_are_stored_unanswered():
     for snippet in ("exercises_05.count_nodes(", "exercises_05.mul_nodes(",
-                    "exercises_05.near_zero("):
+                    "exercises_05.relu_rule(", "exercises_05.three_uses("):
         assert "Not attempted yet" in stored_notebooks.output_after(nb(), snippet)

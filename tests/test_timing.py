@@ -1,4 +1,4 @@
-"""lessons_lib.timing (lesson 06): warm-up, synchronisation, the real thread count.
+"""lessons_lib.timing (the GPU lesson, 08): warm-up, synchronisation, the real thread count.
 
 Whether `seconds_per_call` synchronises is checked with a *mock* GPU where no real one exists:
 `torch.cuda.synchronize` is replaced by a fake whose queued work only "runs" when it is called.

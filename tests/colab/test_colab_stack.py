@@ -248,10 +248,10 @@ def test_notebook_runs_alone_on_the_colab_stack(path, colab_python, lessons_lib_
             assert cell.outputs == [], "outside Colab the setup cell must print nothing"
 
 
-def test_lesson_06_asks_colab_for_a_gpu_runtime():
-    lesson_06 = sorted((ROOT / "notebooks").glob("06-*.ipynb"))
-    if not lesson_06:
-        pytest.skip("lesson 06 is not written yet")
-    metadata = nbformat.read(lesson_06[0], as_version=4).metadata
+def test_the_gpu_lesson_asks_colab_for_a_gpu_runtime():
+    gpu_lesson = sorted((ROOT / "notebooks").glob("*-backprop-faster.ipynb"))
+    if not gpu_lesson:
+        pytest.skip("the GPU lesson is not written yet")
+    metadata = nbformat.read(gpu_lesson[0], as_version=4).metadata
     assert metadata.get("accelerator") == "GPU"
     assert metadata.get("colab", {}).get("gpuType"), "e.g. \"colab\": {\"gpuType\": \"T4\"}"

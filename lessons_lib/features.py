@@ -1,0 +1,172 @@
+"""Why training works: features nobody designed, and weights on noise that fade (lesson 06).
+
+The task: small noisy images, each with one straight edge, up-down ("vertical", label 1) or
+left-right ("horizontal", label 0), at a random place and with a random sign. Each image has a
+second channel of pure noise that has nothing to do with the label. The model:
+
+    response[n, i, j] = sum over channel c, a, b of kernel[c, a, b] * images[n, c, i + a, j + b]
+    energy[n]         = mean over i, j of response**2        (square: blind to the edge's sign)
+    score[n]          = readout * energy[n] + bias            (> 0 means "vertical")
+    loss              = mean over n of log(1 + exp(score)) - label * score   (logistic loss)
+
+`gradients` gives every example's gradient by the chain rule, written out (lesson 03, 04);
+`train` runs gradient descent on mini-batches or on the full batch. Nothing tells the kernel
+to look for edges: `sobel_correlation` measures whether it became an edge detector, and
+`tug_of_war` measures how the per-example gradients on the noise channel's weights pull.
+"""
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from lessons_lib import validation
+
+SOBEL = np.array([[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]])  # finds vertical edges
+IMAGE, NOISE = 0, 1  # the two input channels
+
+
+def make_images(n: int = 256, size: int = 8, noise: float = 0.5, seed: int = 100):
+    """(images (n, 2, size, size), labels (n,)): channel IMAGE holds a +-1 edge plus pixel
+    noise, channel NOISE holds noise alone. Label 1: the edge runs up-down (vertical)."""
+    n, size = validation.count("n", n), validation.count("size", size)
+    noise = validation.non_negative("noise", noise)
+    if n < 2 or size < 4:
+        raise ValueError(f"need n >= 2 and size >= 4, got n={n}, size={size}")
+    rng = np.random.default_rng(seed)
+    labels = rng.integers(0, 2, size=n)
+    columns = np.arange(size)
+    images = np.zeros((n, 2, size, size))
+    for k in range(n):
+        where = rng.integers(2, size - 1)  # the edge sits between two inner columns
+        sign = rng.choice([-1.0, 1.0])
+        edge = np.tile(np.where(columns < where, -sign, sign), (size, 1))  # vertical edge
+        images[k, IMAGE] = edge if labels[k] == 1 else edge.T
+    images[:, IMAGE] += noise * rng.normal(size=(n, size, size))
+    images[:, NOISE] = rng.normal(size=(n, size, size))
+    return images, labels
+
+
+@dataclass(frozen=True)
+class Model:
+    kernel: np.ndarray  # (2, 3, 3): one 3x3 kernel per channel
+    readout: float
+    bias: float
+
+
+def random_model(seed: int = 3, scale: float = 0.3) -> Model:
+    """A random kernel (nothing edge-like in it on purpose), readout 1, bias 0."""
+    rng = np.random.default_rng(seed)
+    return Model(rng.normal(scale=validation.non_negative("scale", scale), size=(2, 3, 3)),
+                 1.0, 0.0)
+
+
+def _check(images, labels=None) -> None:
+    if not isinstance(images, np.ndarray) or images.ndim != 4 or images.shape[1] != 2:
+        raise ValueError(f"images must be an (n, 2, H, W) array, got "
+                         f"{getattr(images, 'shape', type(images).__name__)}")
+    if labels is not None and np.shape(labels) != (len(images),):
+        raise ValueError(f"labels must have shape ({len(images)},), got {np.shape(labels)}")
+
+
+def forward(images, model: Model):
+    """(patches (n, 2, h, w, 3, 3), response (n, h, w), energy (n,), score (n,))."""
+    _check(images)
+    patches = sliding_window_view(images, (3, 3), axis=(2, 3))
+    response = np.einsum("nchwab,cab->nhw", patches, model.kernel)
+    energy = (response**2).mean(axis=(1, 2))
+    return patches, response, energy, model.readout * energy + model.bias
+
+
+def gradients(images, labels, model: Model):
+    """Per-example (loss (n,), d kernel (n, 2, 3, 3), d readout (n,), d bias (n,))."""
+    _check(images, labels)
+    patches, response, energy, score = forward(images, model)
+    loss = np.logaddexp(0.0, score) - labels * score
+    d_score = 0.5 * (1 + np.tanh(score / 2)) - labels  # sigmoid(score) - label, no overflow
+    d_energy = d_score * model.readout
+    d_response = d_energy[:, None, None] * 2 * response / response[0].size  # the mean's 1/(h*w)
+    d_kernel = np.einsum("nhw,nchwab->ncab", d_response, patches)
+    return loss, d_kernel, d_score * energy, d_score
+
+
+@dataclass(frozen=True)
+class Run:
+    models: list  # the model before step 1, ..., after the last step
+    losses: np.ndarray  # (steps,) batch loss at each step, before its update
+
+    @property
+    def kernels(self) -> np.ndarray:
+        return np.stack([m.kernel for m in self.models])  # (steps + 1, 2, 3, 3)
+
+
+def train(images, labels, model: Model, lr: float = 0.5, steps: int = 300,
+          batch_size: int | None = 32, seed: int = 0) -> Run:
+    """Gradient descent on the mean loss: random mini-batches, or every image at every step
+    when batch_size is None (full batch)."""
+    _check(images, labels)
+    lr, steps = validation.non_negative("lr", lr), validation.count("steps", steps)
+    if batch_size is not None and not 1 <= validation.count("batch_size", batch_size) <= len(
+            images):
+        raise ValueError(f"batch_size must be None or 1 to {len(images)}, got {batch_size}")
+    rng = np.random.default_rng(seed)
+    models, losses = [model], []
+    for _ in range(steps):
+        batch = (np.arange(len(images)) if batch_size is None
+                 else rng.choice(len(images), size=batch_size, replace=False))
+        try:
+            with np.errstate(over="raise", invalid="raise"):  # overflow: diverging, say so
+                loss, d_kernel, d_readout, d_bias = gradients(images[batch], labels[batch],
+                                                              model)
+        except FloatingPointError as error:
+            raise FloatingPointError(f"training diverged at step {len(losses) + 1}: "
+                                     f"lower lr (it was {lr})") from error
+        model = Model(model.kernel - lr * d_kernel.mean(axis=0),
+                      model.readout - lr * d_readout.mean(), model.bias - lr * d_bias.mean())
+        models.append(model)
+        losses.append(loss.mean())
+    return Run(models, np.array(losses))
+
+
+def correlation(a, b) -> float:
+    """Pearson correlation of two kernels' weights: 1 same pattern, -1 flipped, 0 unrelated."""
+    a, b = (np.ravel(x) - np.mean(x) for x in (a, b))
+    return float(a @ b / np.sqrt((a @ a) * (b @ b)))
+
+
+def sobel_correlation(kernel) -> float:
+    """|correlation| with the Sobel kernel for vertical or for horizontal edges, the larger:
+    how much a 3x3 kernel looks like an edge detector of either orientation, either sign."""
+    kernel = np.asarray(kernel, dtype=float)
+    if kernel.shape != (3, 3):
+        raise ValueError(f"kernel must be 3x3, got shape {kernel.shape}")
+    return max(abs(correlation(kernel, SOBEL)), abs(correlation(kernel, SOBEL.T)))
+
+
+def accuracy(images, labels, model: Model) -> float:
+    return float(np.mean((forward(images, model)[3] > 0) == labels))
+
+
+def tug_of_war(images, labels, model: Model, channel: int = NOISE):
+    """How the per-example gradients on one channel's 9 weights (NOISE unless told) pull:
+    (share of the example gradients that point the same way as their average,
+     cosine between the average gradient and the weights themselves,
+     average gradient / weights: the factor k in  average ~ k * weights)."""
+    if channel not in (IMAGE, NOISE):
+        raise ValueError(f"channel must be features.IMAGE or features.NOISE, got {channel!r}")
+    each = gradients(images, labels, model)[1][:, channel].reshape(len(images), 9)
+    average, w = each.mean(axis=0), model.kernel[channel].ravel()
+    same_way = float(np.mean(np.sign(each) == np.sign(average)))
+    cosine = float(average @ w / (np.linalg.norm(average) * np.linalg.norm(w)))
+    return same_way, cosine, float(average @ w / (w @ w))
+
+
+def shrinking_phase(images, labels, run: Run, above: float = 0.1):
+    """tug_of_war averaged over the steps before the largest |noise weight| first drops below
+    `above`: (steps, mean same-way share, mean cosine, smallest cosine)."""
+    above = validation.non_negative("above", above)
+    noise = np.abs(run.kernels[:, NOISE]).max(axis=(1, 2))
+    steps = int(np.argmax(noise < above)) if np.any(noise < above) else len(noise)
+    pulls = np.array([tug_of_war(images, labels, run.models[s])[:2] for s in range(steps)])
+    if steps == 0:
+        raise ValueError(f"the noise weights start below above={above}: nothing shrinks")
+    return steps, float(pulls[:, 0].mean()), float(pulls[:, 1].mean()), float(pulls[:, 1].min())

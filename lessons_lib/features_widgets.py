@@ -1,0 +1,88 @@
+"""Lesson 06's pictures: the task's images, the kernels, and a slider through training.
+
+    examples_figure(images, labels)   a few images of each orientation, both channels
+    kernels_figure(kernels, titles)   several 3x3 kernels side by side, numbers written on them
+    training_scrubber(images, labels, run)   slide over the steps: the kernel's two channels then,
+                                      and how edge-like it is and how large its noise weights are
+"""
+import ipywidgets as widgets
+import numpy as np
+
+from lessons_lib import features, plotting
+from lessons_lib.widgets import SliderFigure
+
+
+def _bare(ax, title: str):
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.grid(False)
+    ax.set_title(title, fontsize=9)
+
+
+def examples_figure(images, labels, per_label: int = 3):
+    """Top row: the image channel of `per_label` vertical then horizontal examples; bottom row:
+    the noise channel that came with each."""
+    features._check(images, labels)
+    picks = [n for label in (1, 0) for n in np.flatnonzero(labels == label)[:per_label]]
+    fig, axes = plotting.figure(2, len(picks))
+    fig.set_size_inches(1.5 * len(picks), 3.4)
+    limits = np.abs(images[picks]).max(axis=(0, 2, 3))  # one colour scale per channel (row)
+    for col, n in enumerate(picks):
+        kind = "vertical (1)" if labels[n] == 1 else "horizontal (0)"
+        for row, channel in enumerate(("image", "noise")):
+            axes[row][col].imshow(images[n, row], cmap=plotting.CMAP, vmin=-limits[row],
+                                  vmax=limits[row])
+            _bare(axes[row][col], f"{kind}\n{channel}" if row == 0 else channel)
+    return fig
+
+
+def kernels_figure(kernels, titles, limit: float | None = None):
+    """Each kernel (3x3) as an annotated heatmap, all on one colour scale."""
+    kernels = [np.asarray(k, dtype=float) for k in kernels]
+    if len(kernels) != len(titles) or any(k.shape != (3, 3) for k in kernels):
+        raise ValueError("kernels must be 3x3 arrays, one title each")
+    limit = limit or max(np.abs(k).max() for k in kernels)
+    fig, axes = plotting.figure(1, len(kernels))
+    fig.set_size_inches(2.3 * len(kernels), 2.5)
+    for ax, kernel, title in zip(axes[0], kernels, titles):
+        plotting.annotated_heatmap(ax, kernel, title, fmt="{:+.2f}", vmin=-limit, vmax=limit,
+                                   ticks=False)
+    return fig
+
+
+def training_scrubber(images, labels, run: features.Run) -> SliderFigure:
+    """Slide `step`: left, the image channel's kernel; middle, the noise channel's; right, the
+    kernel's |correlation| with Sobel and its largest noise weight over all steps, a marker at
+    `step`."""
+    kernels = run.kernels
+    sobel = np.array([features.sobel_correlation(k[features.IMAGE]) for k in kernels])
+    noise = np.abs(kernels[:, features.NOISE]).max(axis=(1, 2))
+    fig, axes = plotting.figure(1, 3)
+    image_ax, noise_ax, curve_ax = axes[0]
+    limit = np.abs(kernels).max()
+    heatmaps = [plotting.annotated_heatmap(ax, kernels[0][c], title, fmt="{:+.2f}",
+                                           vmin=-limit, vmax=limit, ticks=False)
+                for c, (ax, title) in enumerate(((image_ax, "kernel, image channel"),
+                                                 (noise_ax, "kernel, noise channel")))]
+    steps = np.arange(len(kernels))
+    curve_ax.plot(steps, sobel, color=plotting.BLUE, label="|correlation| with Sobel")
+    curve_ax.plot(steps, noise, color=plotting.VERMILLION, linestyle="--",
+                  label="largest |noise weight|")
+    curve_ax.set_ylim(0, max(1.05, noise.max() * 1.05))
+    curve_ax.legend(frameon=False, fontsize=7, loc="center right")
+    plotting.style(curve_ax, "over training", "step", "")
+    marker = curve_ax.axvline(0, color=plotting.GREY, linewidth=1)
+
+    def update(step):
+        for c, (image, texts) in enumerate(heatmaps):
+            image.set_data(kernels[step][c])
+            for (a, b), value in np.ndenumerate(kernels[step][c]):
+                texts[a][b].set_text(f"{value:+.2f}")
+        marker.set_xdata([step, step])
+        right = features.accuracy(images, labels, run.models[step])
+        return (f"step {step}: |correlation| with Sobel {sobel[step]:.2f}, largest |noise "
+                f"weight| {noise[step]:.3f}, accuracy {right:.2f}")
+
+    step = widgets.IntSlider(value=0, min=0, max=len(kernels) - 1, step=1, description="step",
+                             continuous_update=True)
+    return SliderFigure(fig, update, step=step)
