@@ -49,7 +49,7 @@ def _accelerator() -> tuple[str, str]:
         return f"cuda: {torch.cuda.get_device_name(0)}", ""
     if torch.backends.mps.is_available():
         return "mps (Apple GPU)", ""
-    return "none, CPU only", ("Fine for lessons 00-05. Lesson 06 compares CPU and GPU; on Colab "
+    return "none, CPU only", ("Fine for lessons 00-07. Lesson 08 compares CPU and GPU; on Colab "
                               "pick Runtime > Change runtime type > GPU.")
 
 
