@@ -39,7 +39,7 @@ def test_each_rung_equals_the_one_before_within_its_stated_tolerance(n, size, k)
     torch_cpu = batched_step.step_torch(*batched_step.to_torch(batch, "cpu"), LR)
     assert batched_step.relative_difference(numpy, loops) <= batched_step.RTOL["numpy"]
     assert batched_step.relative_difference(torch_cpu, numpy) <= batched_step.RTOL["torch"]
-    torch.testing.assert_close(torch.as_tensor(batched_step.to_numpy(torch_cpu)[2]),
+    torch.testing.assert_close(torch.as_tensor(batched_step._to_numpy("result", torch_cpu)[2]),
                                reference(*batch, LR)[2], rtol=1e-4, atol=1e-4 * float(
                                    np.abs(loops[2]).max()))
 
@@ -86,7 +86,7 @@ def test_bad_batches_are_refused_with_the_shape_that_was_expected():
 
 def test_multiply_adds_counts_every_output_pixel_times_every_weight():
     images, kernel, _ = batched_step.make_batch(2, 7, 3)
-    ones = batched_step.forward_numpy(np.ones_like(images), np.ones_like(kernel))
+    ones = batched_step._forward_numpy(np.ones_like(images), np.ones_like(kernel))
     assert batched_step.multiply_adds(2, 7, 3) == ones.sum()
 
 
