@@ -77,8 +77,12 @@ def descend(w0: float, x: float, y_true: float, lr: float, steps: int) -> Histor
     y_true = validation.real("y_true", y_true)
     lr = validation.non_negative("lr", lr)
     steps = validation.count("steps", steps)
-    loss(w, x, y_true)  # the starting point itself must not overflow (a ValueError if it does)
-    grad(w, x, y_true)
+    try:  # the starting point itself must not overflow
+        loss(w, x, y_true), grad(w, x, y_true)
+    except ValueError:
+        raise ValueError("w0, x and y_true are too large: the first loss (w0 * x - y_true)**2 "
+                         "or its gradient overflows float64; keep |w0 * x - y_true| * |x| below "
+                         "about 1e150") from None
     w_star = y_true / x if x != 0 else w
     record = []
     for step in range(1, steps + 1):

@@ -12,7 +12,10 @@ from dataclasses import dataclass, field
 import torch
 from matplotlib.figure import Figure
 
-from lessons_lib import plotting
+from lessons_lib import plotting, validation
+
+# draw() lays out at most this many layers; a deeper graph is printed with text() instead.
+MAX_DRAWN_LAYERS = 40
 
 
 @dataclass(frozen=True)
@@ -32,9 +35,14 @@ class Graph:
 
     def count(self, name: str) -> int:
         """How many nodes have this name (e.g. "MulBackward0")."""
+        name = validation.text("name", name)
         return sum(node.name == name for node in self.nodes)
 
+    def _index(self, index) -> int:
+        return validation.count("index", index, maximum=len(self.nodes) - 1)
+
     def children(self, index: int) -> list[int]:
+        index = self._index(index)
         return [j for i, j in self.edges if i == index]
 
     def layers(self) -> list[list[int]]:
@@ -52,7 +60,7 @@ class Graph:
         return layers
 
     def label(self, index: int) -> str:
-        node = self.nodes[index]
+        node = self.nodes[self._index(index)]
         if node.kind == "leaf":
             return f"{node.name} {tuple(node.shape)}"
         return node.name
@@ -60,25 +68,33 @@ class Graph:
     def text(self) -> str:
         """The graph as an indented tree from the root; a node reached again says so."""
         lines, shown = [], set()
-
-        def visit(index, prefix, last, top):
+        kids_of = {}
+        for i, j in self.edges:
+            kids_of.setdefault(i, []).append(j)
+        # Depth first with a stack of its own, not recursion: a 1,000-op chain is fine.
+        stack = [(0, "", True, True)]
+        while stack:
+            index, prefix, last, top = stack.pop()
             branch = "" if top else ("└── " if last else "├── ")
             again = index in shown
             lines.append(prefix + branch + self.label(index) + ("  (shown above)" if again else ""))
             shown.add(index)
             if again:
-                return
-            kids = self.children(index)
+                continue
+            kids = kids_of.get(index, [])
             inner = prefix + ("" if top else ("    " if last else "│   "))
-            for n, kid in enumerate(kids):
-                visit(kid, inner, n == len(kids) - 1, False)
-
-        visit(0, "", True, True)
+            stack.extend((kid, inner, n == len(kids) - 1, False)
+                         for n, kid in reversed(list(enumerate(kids))))
         return "\n".join(lines)
 
     def draw(self, title: str = "") -> Figure:
         """Boxes in layers, the root on top; arrows show the way the gradient travels."""
+        title = validation.text("title", title)
         layers = self.layers()
+        if len(layers) > MAX_DRAWN_LAYERS or max(map(len, layers)) > MAX_DRAWN_LAYERS:
+            raise ValueError(f"this graph is {len(layers)} layers deep and up to "
+                             f"{max(map(len, layers))} wide: draw() shows at most "
+                             f"{MAX_DRAWN_LAYERS}; print its text() instead")
         x_of = {}
         for depth, layer in enumerate(layers):
             if depth:  # order each layer under its parents to keep arrows short and uncrossed
@@ -121,12 +137,15 @@ def walk(tensor: torch.Tensor, names: dict[str, torch.Tensor] | None = None) -> 
     if tensor.grad_fn is None:
         raise ValueError("this tensor has no grad_fn: it is a leaf or was made without "
                          "requires_grad=True, so autograd recorded no graph behind it")
-    names = names or {}
+    names = {} if names is None else names
+    if not isinstance(names, dict) or not all(
+            isinstance(n, str) and isinstance(t, torch.Tensor) for n, t in names.items()):
+        raise TypeError("names must be a dict of name (str) -> tensor, such as "
+                        "{'kernel': kernel}")
     graph, index_of = Graph(), {}
 
     def add(fn) -> int:
-        if fn in index_of:
-            return index_of[fn]
+        """Number a node the first time it is met (depth first, as the recursion would)."""
         index = index_of[fn] = len(graph.nodes)
         leaf = getattr(fn, "variable", None)
         if leaf is None:
@@ -134,11 +153,22 @@ def walk(tensor: torch.Tensor, names: dict[str, torch.Tensor] | None = None) -> 
         else:
             name = next((n for n, t in names.items() if t is leaf), "leaf")
             graph.nodes.append(Node(index, name, "leaf", tuple(leaf.shape)))
-        for next_fn, _ in fn.next_functions:
-            if next_fn is not None:
-                graph.edges.append((index, add(next_fn)))
         return index
 
+    # Depth first with an explicit stack (recursion would fail on a 1,000-op chain). Each entry
+    # is a node and an iterator over its inputs; an input met for the first time is numbered
+    # and explored before the node's next input, which gives the same numbering as recursion.
     add(tensor.grad_fn)
+    stack = [(tensor.grad_fn, iter(tensor.grad_fn.next_functions))]
+    while stack:
+        fn, inputs = stack[-1]
+        next_fn = next((f for f, _ in inputs if f is not None), None)
+        if next_fn is None:
+            stack.pop()
+            continue
+        seen = next_fn in index_of
+        graph.edges.append((index_of[fn], index_of[next_fn] if seen else add(next_fn)))
+        if not seen:
+            stack.append((next_fn, iter(next_fn.next_functions)))
     graph.edges.sort(key=lambda edge: edge[0])  # by parent; each parent's inputs stay in order
     return graph
