@@ -36,7 +36,8 @@ def make_batch(n: int, size: int, kernel_size: int = 3, seed: int = 0):
     if size < kernel_size:
         raise ValueError(f"need kernel_size <= size, got size={size}, kernel_size={kernel_size}")
     if n * size * size > 2**26:
-        raise ValueError(f"n * size * size must be at most {2**26:,} pixels, got {n * size * size:,}")
+        raise ValueError(f"n * size * size must be at most {2**26:,} pixels, "
+                         f"got {n * size * size:,}")
     seed = validation.count("seed", seed)
     rng = np.random.default_rng(seed)
     images = rng.random((n, size, size))

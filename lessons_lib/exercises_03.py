@@ -37,4 +37,4 @@ def conv_parameter_count(answer, kernel_size=5):
         Mistake(kernel_size + 1, "kernel_size=5 means a 5x5 grid of weights, plus the bias."),
         Mistake(kernel_size**2 + 1 + 28 * 28, "The input image is data, not a parameter: it "
                 "gets no update."),
-    ])
+    ], whole=True)

@@ -31,7 +31,7 @@ def forward_multiply_adds(answer, n=8, size=256, kernel_size=3):
                 "per kernel weight."),
         Mistake(n * out_side**2 * kernel_size, f"A {kernel_size}x{kernel_size} kernel has "
                 f"{kernel_size**2} weights, not {kernel_size}."),
-    ], rel_tol=0)
+    ], rel_tol=0, whole=True)
 
 
 def benchmark_threads(answer, machine_threads=8):
@@ -40,4 +40,4 @@ def benchmark_threads(answer, machine_threads=8):
     return check_number(answer, default, [
         Mistake(machine_threads, f"That is what it should use for a fair CPU timing, so pass "
                 f"num_threads=torch.get_num_threads(); its default is {default}."),
-    ], rel_tol=0)
+    ], rel_tol=0, whole=True)
