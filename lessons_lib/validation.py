@@ -126,8 +126,8 @@ def tensor(name: str, value, ndim: int | None = None):
     return value
 
 
-def device(name: str, value):
-    """A torch.device, or its name ('cpu', 'cuda', 'mps'), that this machine has."""
+def device(name: str, value, here: bool = True):
+    """A torch.device, or its name ('cpu', 'cuda', 'mps'); one this machine has, if `here`."""
     import torch
 
     if not isinstance(value, (str, torch.device)):
@@ -140,7 +140,9 @@ def device(name: str, value):
                          f"got {value!r:.60}") from None
     available = {"cpu": True, "cuda": torch.cuda.is_available(),
                  "mps": torch.backends.mps.is_available()}
-    if not available.get(value.type, False):
+    if value.type not in available:
+        raise ValueError(f"{name} must be a cpu, cuda or mps device, got {value.type!r}")
+    if here and not available[value.type]:
         raise ValueError(f"{name}: this machine has no {value.type!r} device")
     return value
 
