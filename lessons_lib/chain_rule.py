@@ -108,11 +108,13 @@ def backward(layers: list[Layer], x: float) -> list[BackwardStep]:
     steps, upstream = [], 1.0  # d loss / d loss = 1
     for index in reversed(range(len(layers))):
         layer, a_in = layers[index], values[index]
-        local = _finite(layer.local, a_in, f"layer '{layer.name}''s local gradient")
-        param_grad = (_finite(lambda a: layer.param_local(a) * upstream, a_in,
-                              f"layer '{layer.name}''s parameter gradient")
+        where = f"the backward step of layer '{layer.name}'"
+        local = _finite(layer.local, a_in, where)
+        param_grad = (_finite(layer.param_local, a_in, where) * upstream
                       if layer.param_local is not None else None)
-        _finite(lambda a: local * upstream, a_in, f"the gradient at layer '{layer.name}'")
+        for value in (local * upstream, param_grad):
+            if value is not None and not math.isfinite(value):
+                raise ValueError(f"{where} overflowed float64: x or a parameter is too large")
         steps.append(BackwardStep(index, layer.name, a_in, upstream, local, local * upstream,
                                   layer.param_name, param_grad))
         upstream = local * upstream

@@ -161,3 +161,31 @@ def test_multiply_adds_exercise_computes_its_answer_and_spots_each_slip():
 def test_threads_exercise():
     assert exercises_06.benchmark_threads(1).correct
     assert "num_threads=torch.get_num_threads()" in exercises_06.benchmark_threads(8).message
+
+
+# --- Issue 16: nothing silently wrong ----------------------------------------------------------
+
+def test_relative_difference_never_calls_nan_equal():
+    batch = batched_step.make_batch(2, 6, 3, seed=1)
+    good = batched_step.step_numpy(*batch, LR)
+    for part in range(3):
+        bad = list(good)
+        bad[part] = np.full_like(np.asarray(good[part], dtype=float), np.nan)
+        for result, reference in ((bad, good), (good, bad)):
+            with pytest.raises(ValueError, match="finite"):
+                batched_step.relative_difference(tuple(result), tuple(reference))
+
+
+def test_step_numpy_gives_an_integer_kernel_its_true_float_gradient():
+    images, _, targets = batched_step.make_batch(2, 6, 3, seed=2)
+    int_kernel = np.array([[1, 0, -1], [2, 0, -2], [1, 0, -1]])
+    got = batched_step.step_numpy(images, int_kernel, targets, LR)
+    want = batched_step.step_loops(images, int_kernel, targets, LR)
+    assert got[2].dtype == np.float64
+    assert batched_step.relative_difference(got, want) <= batched_step.RTOL["numpy"]
+    assert not np.allclose(want[2], np.round(want[2]))  # truncation would have shown
+
+
+def test_step_numpy_keeps_float32_for_the_benchmark():
+    batch = [a.astype(np.float32) for a in batched_step.make_batch(1, 5, 2, seed=3)]
+    assert batched_step.step_numpy(*batch, LR)[2].dtype == np.float32
