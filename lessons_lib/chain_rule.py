@@ -136,8 +136,11 @@ def finite_difference(f: Callable[[float], float], at: float, h: float = 1e-5) -
     at, h = validation.real("at", at), validation.positive("h", h)
     if not at - h < at < at + h:
         raise ValueError(f"h = {h!r} is too small to move at = {at!r} in float64")
-    slope = _finite(lambda a: (f(a + h) - f(a - h)) / (2 * h), at, "the finite difference")
-    return slope
+    try:
+        return _finite(lambda a: (f(a + h) - f(a - h)) / (2 * h), at, "the finite difference")
+    except ValueError as error:
+        raise ValueError(f"f failed between at - h = {at - h:g} and at + h = {at + h:g} "
+                         f"({error}): choose a smaller at or h") from None
 
 
 def loss_of(x: float, w: float = 3.0, b: float = -4.0, y_true: float = 1.0) -> float:

@@ -21,10 +21,10 @@ def _array2d(name: str, value) -> np.ndarray:
     return validation.array(name, value, ndim=2)
 
 
-def _kernel_shape(value) -> tuple[int, int]:
+def _kernel_shape(value, name: str = "kernel_shape") -> tuple[int, int]:
     if not isinstance(value, (tuple, list)) or len(value) != 2:
-        raise TypeError(f"kernel_shape must be a (rows, cols) pair, got {value!r:.60}")
-    return tuple(validation.count("kernel_shape", side, minimum=1) for side in value)
+        raise TypeError(f"{name} must be a (rows, cols) pair, got {value!r:.60}")
+    return tuple(validation.count(name, side, minimum=1) for side in value)
 
 
 TOO_LARGE = "the image, kernel or target values are too large"
@@ -38,6 +38,8 @@ def _check_fits(image: np.ndarray, kernel: np.ndarray) -> None:
 
 def output_shape(image_shape, kernel_shape) -> tuple[int, int]:
     """(H - kh + 1, W - kw + 1): the number of places the kernel fits."""
+    image_shape = _kernel_shape(image_shape, "image_shape")
+    kernel_shape = _kernel_shape(kernel_shape)
     return image_shape[0] - kernel_shape[0] + 1, image_shape[1] - kernel_shape[1] + 1
 
 

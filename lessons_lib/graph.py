@@ -133,7 +133,7 @@ def walk(tensor: torch.Tensor, names: dict[str, torch.Tensor] | None = None) -> 
     pass never visits them.
     """
     if not isinstance(tensor, torch.Tensor):
-        raise TypeError(f"walk needs a torch.Tensor, got {type(tensor).__name__}")
+        raise TypeError(f"tensor must be a torch.Tensor, got {type(tensor).__name__}")
     if tensor.grad_fn is None:
         raise ValueError("this tensor has no grad_fn: it is a leaf or was made without "
                          "requires_grad=True, so autograd recorded no graph behind it")

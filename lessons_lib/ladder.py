@@ -28,7 +28,12 @@ class Rung:
     def inputs(self, images, kernel, targets):
         """The batch in the form this rung's step takes (copied to its device if needed)."""
         if self.tensors:
-            return batched_step.to_torch((images, kernel, targets), self.device)
+            arrays = (validation.array(name, value) for name, value in
+                      (("images", images), ("kernel", kernel), ("targets", targets)))
+            try:
+                return batched_step.to_torch(tuple(arrays), self.device)
+            except ValueError as error:
+                raise ValueError(f"images, kernel or targets: {error}") from None
         return images, kernel, targets
 
     def run(self, images, kernel, targets, lr: float = LR):

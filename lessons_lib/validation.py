@@ -159,7 +159,14 @@ def file_name(name: str, value) -> str:
 
 def finite(what: str, value, blame: str):
     """`value` (a number or an array) if it is finite; else say which inputs made it overflow."""
-    if not np.all(np.isfinite(np.asarray(value, dtype=float))):
+    try:
+        values = np.asarray(value, dtype=float)
+    except OverflowError:  # an int beyond float64, such as 10**400
+        values = np.array(math.inf)
+    except (TypeError, ValueError):
+        raise TypeError(f"{what} must be a real number or an array of them, "
+                        f"got {type(value).__name__}") from None
+    if not np.all(np.isfinite(values)):
         raise ValueError(f"{what} overflowed (left float64's range, about 1.8e308): "
                          f"{blame}")
     return value
