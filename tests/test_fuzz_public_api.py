@@ -165,7 +165,8 @@ TARGETS = [
            lambda: {"result": batched_step.step_numpy(*_batch(), 1e-4),
                     "reference": batched_step.step_loops(*_batch(), 1e-4)},
            diverged=lambda r: r == INF,  # documented: a difference beyond float64
-           diverging=({"result": (np.full(4, 1e308),) * 3, "reference": (np.full(4, -1e308),) * 3},)),
+           diverging=({"result": (np.full(4, 1e308),) * 3,
+                       "reference": (np.full(4, -1e308),) * 3},)),
     # chain_rule
     Target("chain_rule.scale", chain_rule.scale, lambda: {"w": 3.0}),
     Target("chain_rule.shift", chain_rule.shift, lambda: {"b": -4.0}),
