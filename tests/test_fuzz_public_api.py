@@ -486,6 +486,21 @@ def test_bad_input_ends_in_a_result_a_named_error_or_diverged(target, tmp_path, 
     run()
 
 
+@pytest.mark.parametrize("fn, error", [
+    (lambda x: float("nan"), AssertionError),  # a silent NaN
+    (lambda x: [float("inf")], AssertionError),  # a silent inf, inside a list
+    (lambda x: np.log(np.array([-1.0])), RuntimeWarning),  # a warning
+    (lambda x: np.ones(2)[5], IndexError),  # an exception that is not ours to raise
+    (lambda x: np.ones(2).reshape(3), AssertionError),  # a ValueError from numpy, not us
+    (lambda x: validation.real("other", "a"), AssertionError),  # ours, but naming another
+    (lambda x: time.sleep(0.05), AssertionError),  # too slow (SLOW_S made tiny below)
+])
+def test_the_fuzz_check_rejects_every_other_end(fn, error, monkeypatch):
+    monkeypatch.setitem(globals(), "SLOW_S", 0.02)
+    with pytest.raises(error):
+        _call(Target("fake.f", fn, lambda: {"x": 1}), {"x": 1}, ["x"])
+
+
 def test_zz_print_the_table(capsys):
     """The per-module table (run after the fuzz tests above, in file order)."""
     if not TABLE:
