@@ -24,6 +24,18 @@ def _check_fn(fn) -> None:
                         f"got {type(fn).__name__}")
 
 
+def _checked(fn, device, min_run_time, warmup, num_threads):
+    """seconds_per_call's arguments, checked (kept out of the function the lesson prints)."""
+    _check_fn(fn)
+    min_run_time = validation.non_negative("min_run_time", min_run_time)
+    if min_run_time > 60:
+        raise ValueError(f"min_run_time must be at most 60 seconds, got {min_run_time!r}")
+    if num_threads is not None:
+        validation.count("num_threads", num_threads, minimum=1, maximum=1024)
+    return (validation.device("device", device), min_run_time,
+            validation.count("warmup", warmup, maximum=1000))
+
+
 def benchmark_default_threads() -> int:
     """The `num_threads` that torch.utils.benchmark.Timer uses when you don't pass one."""
     return inspect.signature(benchmark.Timer).parameters["num_threads"].default
@@ -36,14 +48,7 @@ def seconds_per_call(fn, device, min_run_time: float = 0.2, warmup: int = 1,
     `warmup` untimed calls first; then the clock is read only after `devices.synchronize(device)`;
     `num_threads` defaults to the threads PyTorch really uses here (`torch.get_num_threads()`).
     """
-    _check_fn(fn)
-    min_run_time = validation.non_negative("min_run_time", min_run_time)
-    if min_run_time > 60:
-        raise ValueError(f"min_run_time must be at most 60 seconds, got {min_run_time!r}")
-    warmup = validation.count("warmup", warmup, maximum=1000)
-    if num_threads is not None:
-        num_threads = validation.count("num_threads", num_threads, minimum=1, maximum=1024)
-    device = validation.device("device", device)
+    device, min_run_time, warmup = _checked(fn, device, min_run_time, warmup, num_threads)
     for _ in range(warmup):
         fn()
     devices.synchronize(device)
