@@ -93,7 +93,7 @@ def array(name: str, value, ndim: int | None = None, keep_float32: bool = False,
         raise TypeError(f"{name} must be {what} of real numbers, got dtype {raw.dtype} "
                         f"({type(value).__name__})")
     dtype = np.float32 if keep_float32 and raw.dtype == np.float32 else np.float64
-    result = raw.astype(dtype)
+    result = raw.astype(dtype, copy=False)  # no copy when it already is: steps are timed
     if ndim is not None and result.ndim != ndim:
         raise ValueError(f"{name} must be {ndim}-D, got shape {result.shape}")
     if result.size == 0:
@@ -106,8 +106,9 @@ def array(name: str, value, ndim: int | None = None, keep_float32: bool = False,
     return result
 
 
-def tensor(name: str, value, ndim: int | None = None):
-    """A non-empty torch tensor of finite floats (int tensors are converted to float32)."""
+def tensor(name: str, value, ndim: int | None = None, check_values: bool = True):
+    """A non-empty torch tensor of finite floats (int tensors are converted to float32).
+    check_values=False skips the NaN/inf check, which would make the CPU wait for a GPU."""
     import torch  # here, so that modules without torch don't pay for it
 
     if not isinstance(value, torch.Tensor):
@@ -121,7 +122,7 @@ def tensor(name: str, value, ndim: int | None = None):
         raise ValueError(f"{name} must be {ndim}-D, got shape {tuple(value.shape)}")
     if value.numel() == 0:
         raise ValueError(f"{name} must not be empty, got shape {tuple(value.shape)}")
-    if not bool(torch.isfinite(value.detach()).all()):
+    if check_values and not bool(torch.isfinite(value.detach()).all()):
         raise ValueError(f"{name} must contain only finite numbers (no NaN or inf)")
     return value
 
