@@ -1,10 +1,12 @@
 """Checkers for lesson 01's exercises. Right answers come from lessons_lib.gradient_descent."""
 from lessons_lib import gradient_descent as gd
+from lessons_lib import validation
 from lessons_lib.exercises import Mistake, check_number
 
 
 def one_update(answer, w=1.0, x=3.0, y_true=6.0, lr=0.02):
     """w after one update from w = 1, for x = 3, y_true = 6, lr = 0.02."""
+    w, x, y_true = (validation.real(n, v) for n, v in (("w", w), ("x", x), ("y_true", y_true)))
     g = gd.grad(w, x, y_true)
     right = gd.descend(w, x, y_true, lr, 1).weights[-1]
     return check_number(answer, right, [
@@ -20,6 +22,7 @@ def one_update(answer, w=1.0, x=3.0, y_true=6.0, lr=0.02):
 
 def one_step_lr(answer, x=3.0):
     """The learning rate that lands on the answer in exactly one step, for x = 3."""
+    x = validation.positive("x", x)
     right = 1 / (2 * x**2)  # makes the contraction factor 1 - 2 * x**2 * lr zero
     return check_number(answer, right, [
         Mistake(2 / (2 * x**2), "That rate makes the factor -1: it oscillates forever. The "

@@ -1,5 +1,5 @@
 """Checkers for lesson 06's exercises. Right answers come from batched_step and timing."""
-from lessons_lib import batched_step, timing
+from lessons_lib import batched_step, timing, validation
 from lessons_lib.exercises import Mistake, check_choice, check_number
 
 TIMING_OPTIONS = ("warm-up", "synchronize", "threads", "nothing")
@@ -21,6 +21,8 @@ def forgotten_rule(answer):
 
 def forward_multiply_adds(answer, n=8, size=256, kernel_size=3):
     """Multiply-adds in one forward pass over n size x size images with a k x k kernel."""
+    n, size = validation.count("n", n, minimum=1), validation.count("size", size, minimum=1)
+    kernel_size = validation.count("kernel_size", kernel_size, minimum=1, maximum=size)
     out_side = size - kernel_size + 1
     return check_number(answer, batched_step.multiply_adds(n, size, kernel_size), [
         Mistake(n * size * size * kernel_size**2, "With no padding the output is smaller than "
@@ -36,6 +38,7 @@ def forward_multiply_adds(answer, n=8, size=256, kernel_size=3):
 
 def benchmark_threads(answer, machine_threads=8):
     """Threads torch.utils.benchmark.Timer uses, unless told otherwise, on an 8-thread machine."""
+    machine_threads = validation.count("machine_threads", machine_threads, minimum=1)
     default = timing.benchmark_default_threads()
     return check_number(answer, default, [
         Mistake(machine_threads, f"That is what it should use for a fair CPU timing, so pass "

@@ -131,8 +131,13 @@ def _conv_args(**extra):
 
 
 def _checker(module, name):
-    return Target(f"{module.__name__.split('.')[-1]}.{name}", getattr(module, name),
-                  lambda: {"answer": None}, fuzzed=("answer",), examples=25)
+    """A checker with its defaults (the lesson's values); every argument is fuzzed, and a bad
+    `answer` alone must get Feedback."""
+    fn = getattr(module, name)
+    defaults = {p.name: p.default for p in inspect.signature(fn).parameters.values()
+                if p.default is not inspect.Parameter.empty}
+    return Target(f"{module.__name__.split('.')[-1]}.{name}", fn,
+                  lambda: {"answer": None} | defaults, examples=25)
 
 
 def _fast():
