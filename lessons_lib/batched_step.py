@@ -75,7 +75,8 @@ def _check_batch(images, kernel, targets) -> None:
         raise ValueError(f"kernel {tuple(kernel.shape)} does not fit images "
                          f"{tuple(images.shape[1:])}")
     if tuple(targets.shape) != (images.shape[0], h, w):
-        raise ValueError(f"targets must have shape {(images.shape[0], h, w)}, "
+        raise ValueError(f"targets must have shape {(images.shape[0], h, w)} for images "
+                         f"{tuple(images.shape)} and kernel {tuple(kernel.shape)}, "
                          f"got {tuple(targets.shape)}")
 
 
@@ -158,7 +159,7 @@ def to_torch(arrays, device, dtype=torch.float32) -> tuple[torch.Tensor, ...]:
         raise TypeError(f"arrays must be a tuple of arrays, such as make_batch()'s, "
                         f"got {type(arrays).__name__}")
     device = validation.device("device", device)
-    if dtype not in (torch.float32, torch.float64):
+    if not isinstance(dtype, torch.dtype) or dtype not in (torch.float32, torch.float64):
         raise ValueError(f"dtype must be torch.float32 or torch.float64, got {dtype!r:.60}")
     checked = [validation.array(f"arrays[{n}]", a) for n, a in enumerate(arrays)]
     if dtype == torch.float32 and any(np.abs(a).max() > 1e38 for a in checked):

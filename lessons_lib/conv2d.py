@@ -137,8 +137,11 @@ def training_step(image, kernel, target, lr: float, method: str = "numpy"):
     method = validation.choice("method", method, ("loops", "numpy"))
     conv, kernel_grad = {"loops": (conv2d_loops, kernel_grad_loops),
                          "numpy": (conv2d_numpy, kernel_grad_numpy)}[method]
-    kernel = _array2d("kernel", kernel)
+    kernel, target = _array2d("kernel", kernel), _array2d("target", target)
     output = conv(image, kernel)
+    if output.shape != target.shape:
+        raise ValueError(f"target must have shape {output.shape}, the output of image "
+                         f"{np.shape(image)} and kernel {kernel.shape}; got {target.shape}")
     grad = kernel_grad(image, blame(output, target), kernel.shape)
     return sgd_update(kernel, grad, lr), loss(output, target), grad
 

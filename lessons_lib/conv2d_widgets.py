@@ -35,7 +35,8 @@ def _inputs(image, kernel, target=None):
         return image, kernel, output
     target = validation.array("target", target, ndim=2)
     if target.shape != output.shape:
-        raise ValueError(f"target must have the output's shape {output.shape}, got {target.shape}")
+        raise ValueError(f"target must have shape {output.shape}, the output of image "
+                         f"{image.shape} and kernel {kernel.shape}; got {target.shape}")
     return image, kernel, output, target
 
 

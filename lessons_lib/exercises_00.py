@@ -18,7 +18,7 @@ def best_slope(answer):
 
 def mean_squared_error(answer, a: float = 2.0):
     """The mean squared error of y = a * x on the data, at a = 2."""
-    a = validation.real("a", a)
+    a = validation.bounded("a", a)
     error = a * X - Y_TRUE
     return check_number(answer, float(np.mean(error**2)), [
         Mistake(float(np.sum(error**2)), "That is the sum of the squares: divide by how many "

@@ -8,7 +8,7 @@ from lessons_lib.exercises import CORRECT, NOT_ATTEMPTED, WRONG, Feedback, Mista
 
 def accumulated_grad(answer, w=0.0, x=2.0, y_true=6.0):
     """w.grad after two forward/backward passes at w = 0 with no zero_() in between."""
-    w, x, y_true = (validation.real(n, v) for n, v in (("w", w), ("x", x), ("y_true", y_true)))
+    w, x, y_true = (validation.bounded(n, v) for n, v in (("w", w), ("x", x), ("y_true", y_true)))
     once = gd.grad(w, x, y_true)
     return check_number(answer, 2 * once, [
         Mistake(once, "That is one backward's gradient. PyTorch adds each backward's result into "
@@ -22,7 +22,7 @@ def training_step(train_step, x=2.0, y_true=6.0, lr=0.1):
     if not callable(train_step):
         raise TypeError(f"train_step must be your function train_step(w, x, y_true, lr), "
                         f"got {type(train_step).__name__}")
-    x, y_true = validation.real("x", x), validation.real("y_true", y_true)
+    x, y_true = validation.bounded("x", x), validation.bounded("y_true", y_true)
     w = torch.tensor(0.0, requires_grad=True)
     x_t, y_t = torch.tensor(x), torch.tensor(y_true)
     expected = gd.descend(0.0, x, y_true, lr, 2)
@@ -65,7 +65,7 @@ def training_step(train_step, x=2.0, y_true=6.0, lr=0.1):
 
 def accumulated_grad_at_step_2(answer, x=2.0, y_true=6.0, lr=0.1):
     """The .grad that step 2 of the no-zero_() run used: step 1's gradient plus step 2's own."""
-    x, y_true = validation.real("x", x), validation.real("y_true", y_true)
+    x, y_true = validation.bounded("x", x), validation.bounded("y_true", y_true)
     lr = validation.non_negative("lr", lr)
     g1 = gd.grad(0.0, x, y_true)
     w1 = validation.finite("step 1's update", 0.0 - lr * g1, "lr is too large")

@@ -7,7 +7,7 @@ from lessons_lib.exercises import Mistake, check_number
 
 def outer_inner(answer, x=2.0):
     """dy/dx for z = 3x + 1, y = z**2, at x = 2: (dy/dz) * (dz/dx)."""
-    x = validation.real("x", x)
+    x = validation.bounded("x", x)
     z = 3 * x + 1
     dy_dz, dz_dx = 2 * z, 3.0
     return check_number(answer, dy_dz * dz_dx, [

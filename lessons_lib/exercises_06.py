@@ -21,7 +21,8 @@ def forgotten_rule(answer):
 
 def forward_multiply_adds(answer, n=8, size=256, kernel_size=3):
     """Multiply-adds in one forward pass over n size x size images with a k x k kernel."""
-    n, size = validation.count("n", n, minimum=1), validation.count("size", size, minimum=1)
+    n, size = (validation.count(name, v, minimum=1, maximum=100_000) for name, v in
+               (("n", n), ("size", size)))
     kernel_size = validation.count("kernel_size", kernel_size, minimum=1, maximum=size)
     out_side = size - kernel_size + 1
     return check_number(answer, batched_step.multiply_adds(n, size, kernel_size), [

@@ -34,6 +34,15 @@ def real(name: str, value) -> float:
     return float(value)
 
 
+def bounded(name: str, value, limit: float = 1e50) -> float:
+    """A finite real number within ±limit: small enough that squares and products of a few
+    such numbers stay far from float64's overflow."""
+    value = real(name, value)
+    if abs(value) > limit:
+        raise ValueError(f"{name} must be between -{limit:g} and {limit:g}, got {value!r}")
+    return value
+
+
 def non_negative(name: str, value) -> float:
     value = real(name, value)
     if value < 0:
