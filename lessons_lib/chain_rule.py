@@ -85,8 +85,8 @@ def _finite(f, a: float, where: str) -> float:
     except (TypeError, ValueError):
         raise TypeError(f"{where} must give one number, got {type(result).__name__}") from None
     if not math.isfinite(value):
-        raise ValueError(f"{where} overflowed float64 at input {a:g}: x or a parameter is too "
-                         f"large")
+        raise ValueError(f"{where} overflowed float64 at input {a:g}: x or a layer's parameter "
+                         f"(w, b or y_true in tiny_network) is too large")
     return value
 
 
@@ -114,7 +114,8 @@ def backward(layers: list[Layer], x: float) -> list[BackwardStep]:
                       if layer.param_local is not None else None)
         for value in (local * upstream, param_grad):
             if value is not None and not math.isfinite(value):
-                raise ValueError(f"{where} overflowed float64: x or a parameter is too large")
+                raise ValueError(f"{where} overflowed float64: x or a layer's parameter "
+                                 f"(w, b or y_true in tiny_network) is too large")
         steps.append(BackwardStep(index, layer.name, a_in, upstream, local, local * upstream,
                                   layer.param_name, param_grad))
         upstream = local * upstream

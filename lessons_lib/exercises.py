@@ -36,8 +36,11 @@ class Feedback:
         return self.message
 
 
-def _close(a: float, b: float, rel_tol: float, abs_tol: float) -> bool:
-    return math.isclose(a, b, rel_tol=rel_tol, abs_tol=abs_tol)
+def _close(a: float, b, rel_tol: float, abs_tol: float) -> bool:
+    try:
+        return math.isclose(a, b, rel_tol=rel_tol, abs_tol=abs_tol)
+    except (OverflowError, TypeError):  # a mistake's value beyond float64, or not a number
+        return False
 
 
 def _mistakes(mistakes) -> tuple:
@@ -80,6 +83,8 @@ def check_number(answer, expected: float, mistakes=(), rel_tol: float = 1e-3,
     mistakes = _mistakes(mistakes)
     rel_tol, abs_tol = validation.non_negative("rel_tol", rel_tol), validation.non_negative(
         "abs_tol", abs_tol)
+    if not isinstance(whole, bool):
+        raise TypeError(f"whole must be True or False, got {whole!r:.40}")
     if answer is None:
         return Feedback(NOT_ATTEMPTED, "Not attempted yet: replace None with your answer.")
     answer = _as_number(answer)

@@ -39,7 +39,8 @@ def forward_multiply_adds(answer, n=8, size=256, kernel_size=3):
 
 def benchmark_threads(answer, machine_threads=8):
     """Threads torch.utils.benchmark.Timer uses, unless told otherwise, on an 8-thread machine."""
-    machine_threads = validation.count("machine_threads", machine_threads, minimum=1)
+    machine_threads = validation.count("machine_threads", machine_threads, minimum=1,
+                                       maximum=4096)
     default = timing.benchmark_default_threads()
     return check_number(answer, default, [
         Mistake(machine_threads, f"That is what it should use for a fair CPU timing, so pass "

@@ -169,8 +169,8 @@ def weight_and_loss(weights, losses, w_true: float) -> Figure:
     weights, losses = (validation.array(n, v, ndim=1) for n, v in
                        (("weights", weights), ("losses", losses)))
     if weights.shape != losses.shape:
-        raise ValueError(f"losses must have one value per weight ({len(weights)}), "
-                         f"got {len(losses)}")
+        raise ValueError(f"weights and losses must have the same length, got {len(weights)} "
+                         f"and {len(losses)}")
     w_true = validation.real("w_true", w_true)
     fig, axes = figure(1, 2)
     w_ax, loss_ax = axes[0]

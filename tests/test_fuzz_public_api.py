@@ -81,6 +81,8 @@ BAD_VALUES = [
 ]
 BAD = st.one_of(st.sampled_from(BAD_VALUES), st.integers(-3, 12),
                 st.sampled_from([0.25, 1.5, 3.0, 1e-7, 7e-5, 2.0e5]))
+# For functions that time things: a number of seconds from 1 to 60 is a request, not a typo.
+BAD_FOR_TIMING = BAD.filter(lambda v: not (isinstance(v, (int, float)) and 1 <= v <= 60))
 
 
 @dataclasses.dataclass
@@ -94,6 +96,7 @@ class Target:
     aliases: dict = dataclasses.field(default_factory=dict)  # argument -> name its errors use
     # Arguments that must diverge (run before the random ones): the "diverged" end is reached.
     diverging: tuple = ()
+    bad: st.SearchStrategy = BAD  # what replaces an argument
 
     @property
     def module(self) -> str:
@@ -274,10 +277,10 @@ TARGETS = [
     Target("ladder.rungs", ladder.rungs, lambda: {"accelerator": None}),
     Target("ladder.time_rung", ladder.time_rung,
            lambda: {"rung": ladder.rungs(None)[1], "n": 1, "size": 4, "kernel_size": 2,
-                    "min_run_time": 0.001}, examples=8),
+                    "min_run_time": 0.001}, examples=8, bad=BAD_FOR_TIMING),
     Target("ladder.sweep", ladder.sweep,
            lambda: {"ladder": ladder.rungs(None)[1:2], "sizes": [4, 6], "n": 1, "kernel_size": 2,
-                    "loops_max_size": 4, "min_run_time": 0.001}, examples=8),
+                    "loops_max_size": 4, "min_run_time": 0.001}, examples=8, bad=BAD_FOR_TIMING),
     Target("ladder.crossover", ladder.crossover,
            lambda: {"results": _results(), "slower": "NumPy", "faster": "PyTorch cpu"}),
     Target("ladder.time_vs_size_figure", ladder.time_vs_size_figure,
@@ -315,7 +318,7 @@ TARGETS = [
            examples=1),
     Target("timing.seconds_per_call", timing.seconds_per_call,
            lambda: {"fn": _fast, "device": "cpu", "min_run_time": 0.001, "warmup": 1,
-                    "num_threads": None}, examples=8),
+                    "num_threads": None}, examples=8, bad=BAD_FOR_TIMING),
     Target("timing.seconds_unsynchronised", timing.seconds_unsynchronised,
            lambda: {"fn": _fast, "calls": 10}),
     Target("timing.seconds_first_call", timing.seconds_first_call,
@@ -323,7 +326,8 @@ TARGETS = [
     # validation: its errors name the argument they were given as `name`
     *[Target(f"validation.{f.__name__}", f, lambda: {"name": "lr", "value": 0.5},
              fuzzed=("value",), aliases={"value": "lr"}, examples=25)
-      for f in (validation.real, validation.non_negative, validation.positive)],
+      for f in (validation.real, validation.bounded, validation.non_negative,
+                validation.positive)],
     Target("validation.count", validation.count,
            lambda: {"name": "steps", "value": 3, "minimum": 0, "maximum": None},
            fuzzed=("value",), aliases={"value": "steps"}),
@@ -485,7 +489,7 @@ def test_bad_input_ends_in_a_result_a_named_error_or_diverged(target, tmp_path, 
         replaced = (data.draw(st.lists(st.sampled_from(fuzzable), min_size=1, max_size=2,
                                        unique=True)) if fuzzable else [])
         for name in replaced:
-            arguments[name] = data.draw(BAD, label=name)
+            arguments[name] = data.draw(target.bad, label=name)
         TABLE[target.module][_call(target, arguments, replaced)] += 1
 
     run()
