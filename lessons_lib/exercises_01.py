@@ -24,7 +24,9 @@ def one_update(answer, w=1.0, x=3.0, y_true=6.0, lr=0.02):
 
 def one_step_lr(answer, x=3.0):
     """The learning rate that lands on the answer in exactly one step, for x = 3."""
-    x = validation.positive("x", validation.bounded("x", x))
+    x = validation.bounded("x", x)
+    if x < 1e-50:
+        raise ValueError(f"x must be positive and at least 1e-50, got {x!r}")
     right = 1 / (2 * x**2)  # makes the contraction factor 1 - 2 * x**2 * lr zero
     return check_number(answer, right, [
         Mistake(2 / (2 * x**2), "That rate makes the factor -1: it oscillates forever. The "

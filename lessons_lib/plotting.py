@@ -84,6 +84,8 @@ def annotated_heatmap(ax, values, title: str = "", fmt: str = "{:g}", vmin=None,
         raise ValueError(f"fmt must format one number, such as '{{:g}}': {error}") from None
     vmin, vmax = (None if v is None else validation.real(name, v)
                   for name, v in (("vmin", vmin), ("vmax", vmax)))
+    if not isinstance(ticks, bool):
+        raise TypeError(f"ticks must be True or False, got {ticks!r:.40}")
     if values.size > 400:
         raise ValueError(f"values has {values.size} cells: at most 400 can carry a number each")
     image = ax.imshow(values, cmap=CMAP, vmin=vmin, vmax=vmax)
