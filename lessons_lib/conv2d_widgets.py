@@ -23,7 +23,7 @@ MAX_SIDE = 12  # every pixel carries its number: larger images would be unreadab
 MAX_WEIGHTS = 9  # lr_explorer draws one path per weight: a 3x3 kernel at most
 
 
-def _inputs(image, kernel, target=None):
+def _inputs(image, kernel, target=(), with_target: bool = True):
     """image and kernel (and target) as float arrays that fit together and fit on a figure."""
     image, kernel = validation.array("image", image, ndim=2), validation.array("kernel", kernel,
                                                                               ndim=2)
@@ -31,13 +31,18 @@ def _inputs(image, kernel, target=None):
         raise ValueError(f"image must be at most {MAX_SIDE} x {MAX_SIDE} pixels, so that every "
                          f"pixel can show its number; got {image.shape}")
     output = conv2d.conv2d_numpy(image, kernel)  # checks that the kernel fits
-    if target is None:
+    if not with_target:
         return image, kernel, output
     target = validation.array("target", target, ndim=2)
     if target.shape != output.shape:
         raise ValueError(f"target must have shape {output.shape}, the output of image "
                          f"{image.shape} and kernel {kernel.shape}; got {target.shape}")
     return image, kernel, output, target
+
+
+def _short(value: float) -> str:
+    """22,080 as the lesson writes it; a huge value in powers of ten, so titles stay short."""
+    return f"{value:,.0f}" if abs(value) < 1e9 else f"{value:.4g}"
 
 
 def _outline(ax, rows: int, cols: int) -> Rectangle:
@@ -78,18 +83,18 @@ def weight_picker(image=IMAGE, kernel=KERNEL, target=TARGET) -> SliderFigure:
         products = pixels * blame
         product_image.set_data(products)
         for (i, j), value in np.ndenumerate(products):
-            product_texts[i][j].set_text(f"{value:,.0f}")
+            product_texts[i][j].set_text(_short(value))
         grad = products.sum()
-        product_ax.set_title(f"pixel × blame: sum = {grad:,.0f}", fontsize=10)
+        product_ax.set_title(f"pixel × blame: sum = {_short(grad)}", fontsize=10)
         terms = " + ".join(f"{p:g}·{q:g}" for p, q in zip(pixels.ravel(), blame.ravel()))
-        return f"w[{a},{b}]: gradient = {terms} = {grad:,.0f}"
+        return f"w[{a},{b}]: gradient = {terms} = {_short(grad)}"
 
     return SliderFigure(fig, update, weight=weight)
 
 
 def kernel_slider(image=IMAGE, kernel=KERNEL) -> SliderFigure:
     """Position k (1 to h*w, row by row): the kernel's window and the output so far."""
-    image, kernel, output = _inputs(image, kernel)
+    image, kernel, output = _inputs(image, kernel, with_target=False)
     h, w = output.shape
     fig, axes = plotting.figure(1, 2)
     input_ax, output_ax = axes[0]
@@ -165,7 +170,7 @@ def lr_explorer(image=IMAGE, kernel=KERNEL, target=TARGET, max_steps: int = 40) 
         regime = "converges" if lr < limit else "diverges"
         loss_ax.set_title(f"lr = {lr:.2e}, {len(losses)} steps: {regime}", fontsize=10)
         return (f"lr = {lr:.2e} = {lr / limit:.2f} × the limit {limit:.2e}: {regime}. "
-                f"Loss {losses[0]:,.0f} at step 1, {losses[-1]:,.4g} at step {len(losses)}"
+                f"Loss {_short(losses[0])} at step 1, {losses[-1]:,.4g} at step {len(losses)}"
                 + (" (diverged)" if grew else ""))
 
     return SliderFigure(fig, update, lr=lr, steps=steps)
