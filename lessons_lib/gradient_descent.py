@@ -22,22 +22,23 @@ DIVERGED_DISTANCE = 1e6
 TOO_LARGE = "w, x and y_true are too large: keep |w * x - y_true| below about 1e150"
 
 
-def _numbers(**values):
-    """Each value as a float, or (for a curve of weights) a 1-D float array."""
-    return [validation.real(name, v) if isinstance(v, numbers.Number) or not hasattr(v, "__len__")
-            else validation.array(name, v) for name, v in values.items()]
+def _numbers(w, x, y_true):
+    """x and y_true as floats; w as a float or, for a curve of weights, a float array."""
+    w = (validation.real("w", w) if isinstance(w, numbers.Number) or not hasattr(w, "__len__")
+         else validation.array("w", w))
+    return w, validation.real("x", x), validation.real("y_true", y_true)
 
 
 def loss(w: float, x: float, y_true: float) -> float:
     """Squared error of the prediction w * x (w may be an array of weights, for a curve)."""
-    w, x, y_true = _numbers(w=w, x=x, y_true=y_true)
+    w, x, y_true = _numbers(w, x, y_true)
     with validation.no_overflow("the loss", TOO_LARGE):
         return validation.finite("the loss", (w * x - y_true) ** 2, TOO_LARGE)
 
 
 def grad(w: float, x: float, y_true: float) -> float:
     """dloss/dw = 2 * (w * x - y_true) * x, by the power rule and the chain rule."""
-    w, x, y_true = _numbers(w=w, x=x, y_true=y_true)
+    w, x, y_true = _numbers(w, x, y_true)
     with validation.no_overflow("the gradient", TOO_LARGE):
         return validation.finite("the gradient", 2 * (w * x - y_true) * x, TOO_LARGE)
 
