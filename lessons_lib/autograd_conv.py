@@ -8,20 +8,31 @@ and autograd records those ops, so `loss.backward()` gives the same kernel gradi
 import torch
 import torch.nn.functional as F
 
+from lessons_lib import validation
 
-def _check(image: torch.Tensor, kernel: torch.Tensor) -> None:
-    for name, t in (("image", image), ("kernel", kernel)):
-        if not isinstance(t, torch.Tensor) or t.ndim != 2:
-            raise ValueError(f"{name} must be a 2-D torch.Tensor, got "
-                             f"{getattr(t, 'shape', type(t).__name__)}")
+
+def _check(image: torch.Tensor, kernel: torch.Tensor):
+    """2-D float tensors of one dtype on one device, the kernel no larger than the image."""
+    image, kernel = validation.tensor("image", image, 2), validation.tensor("kernel", kernel, 2)
+    if image.dtype != kernel.dtype or image.device != kernel.device:
+        raise ValueError(f"image and kernel must share dtype and device, got {image.dtype} on "
+                         f"{image.device} and {kernel.dtype} on {kernel.device}")
     if kernel.shape[0] > image.shape[0] or kernel.shape[1] > image.shape[1]:
         raise ValueError(f"kernel {tuple(kernel.shape)} does not fit in image "
                          f"{tuple(image.shape)}")
+    return image, kernel
+
+
+def _check_output(out: torch.Tensor) -> torch.Tensor:
+    if not bool(torch.isfinite(out.detach()).all()):
+        raise ValueError(f"the convolution overflowed {out.dtype}: image or kernel values are "
+                         f"too large")
+    return out
 
 
 def conv2d_indexing(image: torch.Tensor, kernel: torch.Tensor) -> torch.Tensor:
     """Cross-correlation, no padding, stride 1: one multiply-and-add per kernel weight."""
-    _check(image, kernel)
+    image, kernel = _check(image, kernel)
     h = image.shape[0] - kernel.shape[0] + 1  # output height: places the kernel fits
     w = image.shape[1] - kernel.shape[1] + 1
     out = None
@@ -29,18 +40,31 @@ def conv2d_indexing(image: torch.Tensor, kernel: torch.Tensor) -> torch.Tensor:
         for b in range(kernel.shape[1]):
             term = kernel[a, b] * image[a:a + h, b:b + w]  # (h, w)
             out = term if out is None else out + term
-    return out
+    return _check_output(out)
 
 
 def conv2d_torch(image: torch.Tensor, kernel: torch.Tensor) -> torch.Tensor:
     """The same through F.conv2d, which wants (batch, channels, height, width) shapes."""
-    _check(image, kernel)
-    return F.conv2d(image[None, None], kernel[None, None])[0, 0]
+    image, kernel = _check(image, kernel)
+    return _check_output(F.conv2d(image[None, None], kernel[None, None])[0, 0])
 
 
 def kernel_grad(conv, image, kernel, target) -> torch.Tensor:
     """dloss/dkernel for loss = sum((conv(image, kernel) - target)**2), by autograd."""
+    if not callable(conv):
+        raise TypeError(f"conv must be a function conv(image, kernel), such as conv2d_indexing; "
+                        f"got {type(conv).__name__}")
+    image, kernel = _check(image, kernel)
+    target = validation.tensor("target", target, 2).to(image.dtype)
     kernel = kernel.detach().clone().requires_grad_(True)
-    loss = ((conv(image, kernel) - target) ** 2).sum()
+    out = conv(image, kernel)
+    if not isinstance(out, torch.Tensor):
+        raise TypeError(f"conv must return a tensor, got {type(out).__name__}")
+    if target.shape != out.shape:
+        raise ValueError(f"target must have the output's shape {tuple(out.shape)}, "
+                         f"got {tuple(target.shape)}")
+    loss = ((out - target) ** 2).sum()
+    if not bool(torch.isfinite(loss)):
+        raise ValueError("the loss overflowed: image, kernel or target values are too large")
     loss.backward()
     return kernel.grad

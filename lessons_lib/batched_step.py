@@ -27,28 +27,44 @@ from lessons_lib import conv2d, validation
 # numpy -> torch: torch works in float32 (what GPUs are fast at; Apple's mps has no float64).
 # torch cpu -> accelerator: both float32, different hardware adds in a different order.
 RTOL = {"numpy": 1e-9, "torch": 1e-4, "accelerator": 1e-4}
+TOO_LARGE = "images, kernel or targets hold values too large"
 
 
 def make_batch(n: int, size: int, kernel_size: int = 3, seed: int = 0):
     """Random images in [0, 1), a random starting kernel, and targets that a hidden kernel
     produced (a hidden target to train towards). All float64 NumPy arrays."""
-    n, size, kernel_size = (validation.count(name, v) for name, v in
+    n, size, kernel_size = (validation.count(name, v, minimum=1, maximum=4096) for name, v in
                             (("n", n), ("size", size), ("kernel_size", kernel_size)))
-    if n < 1 or kernel_size < 1 or size < kernel_size:
-        raise ValueError(f"need n >= 1 and 1 <= kernel_size <= size, got n={n}, size={size}, "
-                         f"kernel_size={kernel_size}")
+    if size < kernel_size:
+        raise ValueError(f"need kernel_size <= size, got size={size}, kernel_size={kernel_size}")
+    if n * size * size > 2**27:
+        raise ValueError(f"n * size * size must be at most {2**27:,} pixels, "
+                         f"got {n * size * size:,}")
+    seed = validation.count("seed", seed)
     rng = np.random.default_rng(seed)
     images = rng.random((n, size, size))
     hidden = rng.normal(size=(kernel_size, kernel_size))
     kernel = rng.normal(scale=0.5, size=(kernel_size, kernel_size))
-    targets = forward_numpy(images, hidden)
+    targets = _forward_numpy(images, hidden)
     return images, kernel, targets
 
 
 def multiply_adds(n: int, size: int, kernel_size: int) -> int:
     """Multiply-adds in one forward pass: every output pixel of every image, every weight."""
+    n, size, kernel_size = (validation.count(name, v, minimum=1) for name, v in
+                            (("n", n), ("size", size), ("kernel_size", kernel_size)))
+    if size < kernel_size:
+        raise ValueError(f"need kernel_size <= size, got size={size}, kernel_size={kernel_size}")
     out_side = size - kernel_size + 1
     return n * out_side * out_side * kernel_size * kernel_size
+
+
+def _arrays(images, kernel, targets, keep_float32: bool = False):
+    """The batch as float arrays (ints and nested lists converted), checked like _check_batch."""
+    arrays = tuple(validation.array(name, value, keep_float32=keep_float32) for name, value in
+                   (("images", images), ("kernel", kernel), ("targets", targets)))
+    _check_batch(*arrays)
+    return arrays
 
 
 def _check_batch(images, kernel, targets) -> None:
@@ -61,23 +77,26 @@ def _check_batch(images, kernel, targets) -> None:
         raise ValueError(f"kernel {tuple(kernel.shape)} does not fit images "
                          f"{tuple(images.shape[1:])}")
     if tuple(targets.shape) != (images.shape[0], h, w):
-        raise ValueError(f"targets must have shape {(images.shape[0], h, w)}, "
+        raise ValueError(f"targets must have shape {(images.shape[0], h, w)} for images "
+                         f"{tuple(images.shape)} and kernel {tuple(kernel.shape)}, "
                          f"got {tuple(targets.shape)}")
 
 
 def step_loops(images, kernel, targets, lr: float):
     """Rung 1: for each image, lesson 04's loops; add up the losses and the gradients."""
-    images, kernel, targets = (np.asarray(a, dtype=float) for a in (images, kernel, targets))
-    _check_batch(images, kernel, targets)
+    images, kernel, targets = _arrays(images, kernel, targets)
+    lr = validation.non_negative("lr", lr)
     total_loss, grad = 0.0, np.zeros(kernel.shape)
-    for image, target in zip(images, targets, strict=True):
-        output = conv2d.conv2d_loops(image, kernel)
-        total_loss += conv2d.loss(output, target)
-        grad += conv2d.kernel_grad_loops(image, conv2d.blame(output, target), kernel.shape)
-    return conv2d.sgd_update(kernel, grad, lr), total_loss, grad
+    with validation.no_overflow("the training step", TOO_LARGE):
+        for image, target in zip(images, targets, strict=True):
+            output = conv2d.conv2d_loops(image, kernel)
+            total_loss += conv2d.loss(output, target)
+            grad += conv2d.kernel_grad_loops(image, conv2d.blame(output, target), kernel.shape)
+        validation.finite("the training step", total_loss, TOO_LARGE)
+        return conv2d.sgd_update(kernel, grad, lr), total_loss, grad
 
 
-def forward_numpy(images, kernel) -> np.ndarray:
+def _forward_numpy(images, kernel) -> np.ndarray:
     """(n, h, w) outputs: for each kernel weight, weight * (the slice of every image it touches)."""
     kh, kw = kernel.shape
     h, w = conv2d.output_shape(images.shape[1:], kernel.shape)
@@ -91,24 +110,33 @@ def forward_numpy(images, kernel) -> np.ndarray:
 def step_numpy(images, kernel, targets, lr: float):
     """Rung 2: no loop over images or pixels, only over the kh * kw kernel weights.
     Keeps the arrays' dtype (float64 in the lesson; float32 in the benchmark's fair race)."""
-    images, kernel, targets = (np.asarray(a) for a in (images, kernel, targets))
-    _check_batch(images, kernel, targets)
+    images, kernel, targets = _arrays(images, kernel, targets, keep_float32=True)
     lr = validation.non_negative("lr", lr)
-    out = forward_numpy(images, kernel)
-    error = out - targets
-    blame = 2 * error
-    h, w = out.shape[1:]
-    grad = np.empty_like(kernel)
-    for a in range(kernel.shape[0]):
-        for b in range(kernel.shape[1]):
-            grad[a, b] = np.vdot(images[:, a:a + h, b:b + w], blame)  # sum of the product
-    return kernel - lr * grad, np.sum(error * error), grad
+    with validation.no_overflow("the training step", TOO_LARGE):
+        out = _forward_numpy(images, kernel)
+        error = out - targets
+        blame = 2 * error
+        h, w = out.shape[1:]
+        grad = np.empty(kernel.shape, dtype=out.dtype)  # not kernel's dtype: ints would truncate
+        for a in range(kernel.shape[0]):
+            for b in range(kernel.shape[1]):
+                grad[a, b] = np.vdot(images[:, a:a + h, b:b + w], blame)  # sum of the product
+        return kernel - lr * grad, np.sum(error * error), grad
 
 
 def step_torch(images, kernel, targets, lr: float):
     """Rungs 3 and 4: step_numpy line for line in torch. The work runs on the device that holds
     the tensors, and the loss stays a tensor: turning it into a Python float (`.item()`) would
-    make the CPU wait for the GPU."""
+    make the CPU wait for the GPU. For the same reason values are checked for NaN and inf only on
+    the CPU; on a GPU, relative_difference refuses a result holding them."""
+    on_cpu = getattr(getattr(images, "device", None), "type", "cpu") == "cpu"
+    images, kernel, targets = (validation.tensor(name, value, check_values=on_cpu)
+                               for name, value in
+                               (("images", images), ("kernel", kernel), ("targets", targets)))
+    if len({t.dtype for t in (images, kernel, targets)}) > 1 or len(
+            {t.device for t in (images, kernel, targets)}) > 1:
+        raise ValueError("images, kernel and targets must share one dtype and one device "
+                         "(make them with to_torch)")
     _check_batch(images, kernel, targets)
     lr = validation.non_negative("lr", lr)
     kh, kw = kernel.shape
@@ -121,7 +149,10 @@ def step_torch(images, kernel, targets, lr: float):
     blame = 2 * error
     grad = torch.stack([(images[:, a:a + h, b:b + w] * blame).sum()
                         for a in range(kh) for b in range(kw)]).reshape(kh, kw)
-    return kernel - lr * grad, (error * error).sum(), grad
+    loss = (error * error).sum()
+    if on_cpu and not bool(torch.isfinite(loss)):
+        raise ValueError(f"the training step overflowed ({loss.dtype}): {TOO_LARGE}")
+    return kernel - lr * grad, loss, grad
 
 
 def step_autograd(images, kernel, targets, lr: float):
@@ -139,22 +170,40 @@ def step_autograd(images, kernel, targets, lr: float):
 
 def to_torch(arrays, device, dtype=torch.float32) -> tuple[torch.Tensor, ...]:
     """Copy NumPy arrays to `device` as tensors of `dtype`."""
-    return tuple(torch.as_tensor(a, dtype=dtype, device=device) for a in arrays)
+    if not isinstance(arrays, (tuple, list)):
+        raise TypeError(f"arrays must be a tuple of arrays, such as make_batch()'s, "
+                        f"got {type(arrays).__name__}")
+    device = validation.device("device", device)
+    if not isinstance(dtype, torch.dtype) or dtype not in (torch.float32, torch.float64):
+        raise ValueError(f"dtype must be torch.float32 or torch.float64, got {dtype!r:.60}")
+    checked = [validation.array(f"arrays[{n}]", a) for n, a in enumerate(arrays)]
+    if dtype == torch.float32 and any(np.abs(a).max() > 1e38 for a in checked):
+        raise ValueError("arrays hold values too large for float32 (above 3.4e38): "
+                         "pass dtype=torch.float64")
+    return tuple(torch.as_tensor(a, dtype=dtype, device=device) for a in checked)
 
 
-def to_numpy(result) -> tuple[np.ndarray, float, np.ndarray]:
-    """A rung's (kernel, loss, grad), whatever produced it, as float64 NumPy on the CPU."""
-    kernel, loss, grad = (r.detach().cpu().double().numpy() if isinstance(r, torch.Tensor)
-                          else np.asarray(r, dtype=float) for r in result)
-    return kernel, float(loss), grad
+def _to_numpy(name: str, result) -> tuple[np.ndarray, float, np.ndarray]:
+    """A rung's (kernel, loss, grad), whatever produced it, as float64 NumPy on the CPU.
+    NaN or inf anywhere is an error: a rung that produced it agrees with nothing."""
+    if not isinstance(result, (tuple, list)) or len(result) != 3:
+        raise TypeError(f"{name} must be a rung's (kernel, loss, grad), "
+                        f"got {type(result).__name__}")
+    return tuple(validation.array(f"{name}'s {part}", r) for part, r in
+                 zip(("kernel", "loss", "grad"), result))
 
 
 def relative_difference(result, reference) -> float:
     """The largest |result - reference| over kernel, loss and grad, each divided by the
-    largest |reference| value of its part: 0 for identical results."""
+    largest |reference| value of its part: 0 for identical results. A part holding NaN or inf
+    raises a ValueError (NaN never counts as "equal"), as do parts of different shapes."""
     worst = 0.0
-    for got, want in zip(to_numpy(result), to_numpy(reference), strict=True):
-        got, want = np.asarray(got), np.asarray(want)
-        scale = max(float(np.max(np.abs(want))), np.finfo(float).tiny)
-        worst = max(worst, float(np.max(np.abs(got - want))) / scale)
+    for got, want in zip(_to_numpy("result", result), _to_numpy("reference", reference),
+                         strict=True):
+        if got.shape != want.shape:
+            raise ValueError(f"result and reference differ in shape: {got.shape} and "
+                             f"{want.shape}")
+        scale = max(float(np.max(np.abs(want))), 1e-300)
+        with np.errstate(over="ignore"):  # a difference beyond float64 is simply infinite
+            worst = max(worst, float(np.max(np.abs(got - want))) / scale)
     return worst

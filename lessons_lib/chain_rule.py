@@ -12,6 +12,7 @@ parameter p also keeps d(loss)/dp = d(my output)/dp * upstream: that is what tra
 
 Every gradient here can be checked against `finite_difference`, which only nudges and re-runs.
 """
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -58,10 +59,35 @@ def tiny_network(w: float = 3.0, b: float = -4.0, y_true: float = 1.0) -> list[L
 
 def forward(layers: list[Layer], x: float) -> list[float]:
     """[x, a1, a2, ..., loss]: every layer's input is the previous layer's output."""
+    layers = _layers(layers)
     values = [validation.real("x", x)]
     for layer in layers:
-        values.append(float(layer.forward(values[-1])))
+        values.append(_finite(layer.forward, values[-1], f"layer '{layer.name}'"))
     return values
+
+
+def _layers(layers) -> list[Layer]:
+    if not isinstance(layers, (list, tuple)) or not layers or not all(
+            isinstance(layer, Layer) for layer in layers):
+        raise TypeError("layers must be a non-empty list of Layers, such as tiny_network() or "
+                        "[scale(3.0), square()]")
+    return list(layers)
+
+
+def _finite(f, a: float, where: str) -> float:
+    """f(a) as a float, or a ValueError saying where the numbers overflowed."""
+    try:
+        result = f(a)
+    except OverflowError:
+        result = float("inf")
+    try:
+        value = float(result)
+    except (TypeError, ValueError):
+        raise TypeError(f"{where} must give one number, got {type(result).__name__}") from None
+    if not math.isfinite(value):
+        raise ValueError(f"{where} overflowed float64 at input {a:g}: x or a layer's parameter "
+                         f"(w, b or y_true in tiny_network) is too large")
+    return value
 
 
 @dataclass(frozen=True)
@@ -82,9 +108,14 @@ def backward(layers: list[Layer], x: float) -> list[BackwardStep]:
     steps, upstream = [], 1.0  # d loss / d loss = 1
     for index in reversed(range(len(layers))):
         layer, a_in = layers[index], values[index]
-        local = float(layer.local(a_in))
-        param_grad = (float(layer.param_local(a_in)) * upstream
+        where = f"the backward step of layer '{layer.name}'"
+        local = _finite(layer.local, a_in, where)
+        param_grad = (_finite(layer.param_local, a_in, where) * upstream
                       if layer.param_local is not None else None)
+        for value in (local * upstream, param_grad):
+            if value is not None and not math.isfinite(value):
+                raise ValueError(f"{where} overflowed float64: x or a layer's parameter "
+                                 f"(w, b or y_true in tiny_network) is too large")
         steps.append(BackwardStep(index, layer.name, a_in, upstream, local, local * upstream,
                                   layer.param_name, param_grad))
         upstream = local * upstream
@@ -101,10 +132,16 @@ def gradients(layers: list[Layer], x: float) -> dict[str, float]:
 
 def finite_difference(f: Callable[[float], float], at: float, h: float = 1e-5) -> float:
     """(f(at + h) - f(at - h)) / (2h): the slope from nudging, no calculus needed."""
-    at, h = validation.real("at", at), validation.real("h", h)
-    if h <= 0:
-        raise ValueError(f"h must be > 0, got {h!r}")
-    return (f(at + h) - f(at - h)) / (2 * h)
+    if not callable(f):
+        raise TypeError(f"f must be a function of one number, got {type(f).__name__}")
+    at, h = validation.real("at", at), validation.positive("h", h)
+    if not at - h < at < at + h:
+        raise ValueError(f"h = {h!r} is too small to move at = {at!r} in float64")
+    try:
+        return _finite(lambda a: (f(a + h) - f(a - h)) / (2 * h), at, "the finite difference")
+    except ValueError as error:
+        raise ValueError(f"f failed between at - h = {at - h:g} and at + h = {at + h:g} "
+                         f"({error}): choose a smaller at or h") from None
 
 
 def loss_of(x: float, w: float = 3.0, b: float = -4.0, y_true: float = 1.0) -> float:

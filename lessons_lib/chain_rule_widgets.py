@@ -15,7 +15,9 @@ from lessons_lib.widgets import SliderFigure
 def backward_stepper(layers=None, x: float = 2.0) -> SliderFigure:
     """Slider `step` from 0 (forward pass only) to len(layers) (the whole backward pass)."""
     layers = chain_rule.tiny_network() if layers is None else layers
-    values = chain_rule.forward(layers, x)
+    values = chain_rule.forward(layers, x)  # checks layers and x
+    if len(layers) > 8:
+        raise ValueError(f"layers must be at most 8 long to fit on one figure, got {len(layers)}")
     steps = chain_rule.backward(layers, x)  # in the order they run: loss side first
     fig, axes = plotting.figure(1, 2)
     spec = axes[0][0].get_gridspec()

@@ -18,17 +18,16 @@ from lessons_lib import validation
 
 
 def _array2d(name: str, value) -> np.ndarray:
-    try:
-        array = np.asarray(value, dtype=float)
-    except (TypeError, ValueError) as error:
-        raise TypeError(f"{name} must be a 2-D array of numbers: {error}") from None
-    if array.ndim != 2:
-        raise ValueError(f"{name} must be 2-D, got shape {array.shape}")
-    if array.size == 0:
-        raise ValueError(f"{name} must not be empty, got shape {array.shape}")
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} must contain only finite numbers (no NaN or inf)")
-    return array
+    return validation.array(name, value, ndim=2)
+
+
+def _kernel_shape(value, name: str = "kernel_shape") -> tuple[int, int]:
+    if not isinstance(value, (tuple, list)) or len(value) != 2:
+        raise TypeError(f"{name} must be a (rows, cols) pair, got {value!r:.60}")
+    return tuple(validation.count(name, side, minimum=1) for side in value)
+
+
+TOO_LARGE = "the image, kernel or target values are too large"
 
 
 def _check_fits(image: np.ndarray, kernel: np.ndarray) -> None:
@@ -39,6 +38,8 @@ def _check_fits(image: np.ndarray, kernel: np.ndarray) -> None:
 
 def output_shape(image_shape, kernel_shape) -> tuple[int, int]:
     """(H - kh + 1, W - kw + 1): the number of places the kernel fits."""
+    image_shape = _kernel_shape(image_shape, "image_shape")
+    kernel_shape = _kernel_shape(kernel_shape)
     return image_shape[0] - kernel_shape[0] + 1, image_shape[1] - kernel_shape[1] + 1
 
 
@@ -47,11 +48,12 @@ def conv2d_loops(image, kernel) -> np.ndarray:
     image, kernel = _array2d("image", image), _array2d("kernel", kernel)
     _check_fits(image, kernel)
     out = np.zeros(output_shape(image.shape, kernel.shape))
-    for i in range(out.shape[0]):
-        for j in range(out.shape[1]):
-            for a in range(kernel.shape[0]):
-                for b in range(kernel.shape[1]):
-                    out[i, j] += image[i + a, j + b] * kernel[a, b]
+    with validation.no_overflow("the convolution", TOO_LARGE):
+        for i in range(out.shape[0]):
+            for j in range(out.shape[1]):
+                for a in range(kernel.shape[0]):
+                    for b in range(kernel.shape[1]):
+                        out[i, j] += image[i + a, j + b] * kernel[a, b]
     return out
 
 
@@ -61,9 +63,10 @@ def conv2d_numpy(image, kernel) -> np.ndarray:
     _check_fits(image, kernel)
     h, w = output_shape(image.shape, kernel.shape)
     out = np.zeros((h, w))
-    for a in range(kernel.shape[0]):
-        for b in range(kernel.shape[1]):
-            out += kernel[a, b] * image[a:a + h, b:b + w]  # (h, w)
+    with validation.no_overflow("the convolution", TOO_LARGE):
+        for a in range(kernel.shape[0]):
+            for b in range(kernel.shape[1]):
+                out += kernel[a, b] * image[a:a + h, b:b + w]  # (h, w)
     return out
 
 
@@ -72,7 +75,8 @@ def loss(output, target) -> float:
     output, target = _array2d("output", output), _array2d("target", target)
     if output.shape != target.shape:
         raise ValueError(f"target must have the output's shape {output.shape}, got {target.shape}")
-    return float(np.sum((output - target) ** 2))
+    with validation.no_overflow("the loss", "output or target values are too large"):
+        return float(np.sum((output - target) ** 2))
 
 
 def blame(output, target) -> np.ndarray:
@@ -80,38 +84,41 @@ def blame(output, target) -> np.ndarray:
     output, target = _array2d("output", output), _array2d("target", target)
     if output.shape != target.shape:
         raise ValueError(f"target must have the output's shape {output.shape}, got {target.shape}")
-    return 2 * (output - target)
+    with validation.no_overflow("the blame", "output or target values are too large"):
+        return 2 * (output - target)
 
 
 def kernel_grad_loops(image, blame_map, kernel_shape) -> np.ndarray:
     """dloss/dkernel[a, b] = sum over positions of (pixel that weight touched) * blame."""
     image, blame_map = _array2d("image", image), _array2d("blame_map", blame_map)
-    kernel_shape = tuple(kernel_shape)
+    kernel_shape = _kernel_shape(kernel_shape)
     if output_shape(image.shape, kernel_shape) != blame_map.shape:
         raise ValueError(f"blame_map must have shape {output_shape(image.shape, kernel_shape)} "
                          f"for image {image.shape} and kernel {kernel_shape}, "
                          f"got {blame_map.shape}")
     grad = np.zeros(kernel_shape)
-    for a in range(kernel_shape[0]):
-        for b in range(kernel_shape[1]):
-            for i in range(blame_map.shape[0]):
-                for j in range(blame_map.shape[1]):
-                    grad[a, b] += image[i + a, j + b] * blame_map[i, j]
+    with validation.no_overflow("the kernel gradient", "image or blame_map values are too large"):
+        for a in range(kernel_shape[0]):
+            for b in range(kernel_shape[1]):
+                for i in range(blame_map.shape[0]):
+                    for j in range(blame_map.shape[1]):
+                        grad[a, b] += image[i + a, j + b] * blame_map[i, j]
     return grad
 
 
 def kernel_grad_numpy(image, blame_map, kernel_shape) -> np.ndarray:
     """Same result: each weight's gradient is one slice of the image dotted with the blame map."""
     image, blame_map = _array2d("image", image), _array2d("blame_map", blame_map)
-    kernel_shape = tuple(kernel_shape)
+    kernel_shape = _kernel_shape(kernel_shape)
     h, w = output_shape(image.shape, kernel_shape)
     if (h, w) != blame_map.shape:
         raise ValueError(f"blame_map must have shape {(h, w)} for image {image.shape} and "
                          f"kernel {kernel_shape}, got {blame_map.shape}")
     grad = np.empty(kernel_shape)
-    for a in range(kernel_shape[0]):
-        for b in range(kernel_shape[1]):
-            grad[a, b] = np.sum(image[a:a + h, b:b + w] * blame_map)
+    with validation.no_overflow("the kernel gradient", "image or blame_map values are too large"):
+        for a in range(kernel_shape[0]):
+            for b in range(kernel_shape[1]):
+                grad[a, b] = np.sum(image[a:a + h, b:b + w] * blame_map)
     return grad
 
 
@@ -121,15 +128,20 @@ def sgd_update(kernel, grad, lr: float) -> np.ndarray:
     lr = validation.non_negative("lr", lr)
     if kernel.shape != grad.shape:
         raise ValueError(f"grad must have the kernel's shape {kernel.shape}, got {grad.shape}")
-    return kernel - lr * grad
+    with validation.no_overflow("the update", "lr or grad is too large"):
+        return kernel - lr * grad
 
 
 def training_step(image, kernel, target, lr: float, method: str = "numpy"):
     """Forward, loss, blame, kernel gradient, update. Returns (new kernel, loss, grad)."""
+    method = validation.choice("method", method, ("loops", "numpy"))
     conv, kernel_grad = {"loops": (conv2d_loops, kernel_grad_loops),
                          "numpy": (conv2d_numpy, kernel_grad_numpy)}[method]
-    kernel = _array2d("kernel", kernel)
+    kernel, target = _array2d("kernel", kernel), _array2d("target", target)
     output = conv(image, kernel)
+    if output.shape != target.shape:
+        raise ValueError(f"target must have shape {output.shape}, the output of image "
+                         f"{np.shape(image)} and kernel {kernel.shape}; got {target.shape}")
     grad = kernel_grad(image, blame(output, target), kernel.shape)
     return sgd_update(kernel, grad, lr), loss(output, target), grad
 
@@ -148,7 +160,7 @@ DIVERGED_FACTOR = 1e6
 def patches(image, kernel_shape) -> np.ndarray:
     """X: one row per kernel position, holding the pixels under the kernel there, (h*w, kh*kw)."""
     image = _array2d("image", image)
-    kernel_shape = tuple(kernel_shape)
+    kernel_shape = _kernel_shape(kernel_shape)
     _check_fits(image, np.empty(kernel_shape))
     h, w = output_shape(image.shape, kernel_shape)
     return np.array([image[i:i + kernel_shape[0], j:j + kernel_shape[1]].ravel()
@@ -158,7 +170,12 @@ def patches(image, kernel_shape) -> np.ndarray:
 def max_stable_lr(image, kernel_shape) -> float:
     """2 / largest eigenvalue of the loss's Hessian 2 X^T X: above it, repeated steps diverge."""
     x = patches(image, kernel_shape)
-    return float(2 / np.linalg.eigvalsh(2 * x.T @ x).max())
+    with validation.no_overflow("the curvature", "the image values are too large"):
+        hessian = validation.finite("the curvature", 2 * x.T @ x, "the image values are too large")
+        largest = np.linalg.eigvalsh(hessian).max()
+    if largest <= 0:
+        raise ValueError("image is all zeros: the loss is flat, so every lr is stable")
+    return float(2 / largest)
 
 
 def train(image, kernel, target, lr: float, steps: int):
@@ -168,9 +185,15 @@ def train(image, kernel, target, lr: float, steps: int):
     A diverging run stops as soon as its loss passes DIVERGED_FACTOR times the first loss.
     """
     steps = validation.count("steps", steps)
+    lr = validation.non_negative("lr", lr)
     kernels, losses = [_array2d("kernel", kernel)], []
     for _ in range(steps):
-        new_kernel, step_loss, _grad = training_step(image, kernels[-1], target, lr)
+        try:
+            new_kernel, step_loss, _grad = training_step(image, kernels[-1], target, lr)
+        except ValueError:
+            if not losses:  # the starting point itself is too large: say so
+                raise
+            return losses, kernels, True  # the run overflowed float64: it diverged
         losses.append(step_loss)
         if step_loss > DIVERGED_FACTOR * max(losses[0], 1e-12):
             return losses, kernels, True

@@ -10,7 +10,7 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.patches import Rectangle
 
-from lessons_lib import conv2d, plotting
+from lessons_lib import conv2d, plotting, validation
 from lessons_lib.widgets import SliderFigure
 
 # Lesson 04's worked example (the numbers every test and the notebook check).
@@ -19,6 +19,30 @@ IMAGE = np.array([[10, 20, 30, 40], [30, 40, 50, 60], [20, 30, 40, 50], [10, 20,
 KERNEL = np.array([[0.5, 0.3], [0.2, 0.1]])
 TARGET = np.zeros((3, 3))
 WEIGHT_NAMES = ("top-left", "top-right", "bottom-left", "bottom-right")
+MAX_SIDE = 12  # every pixel carries its number: larger images would be unreadable (and slow)
+MAX_WEIGHTS = 9  # lr_explorer draws one path per weight: a 3x3 kernel at most
+
+
+def _inputs(image, kernel, target=(), with_target: bool = True):
+    """image and kernel (and target) as float arrays that fit together and fit on a figure."""
+    image, kernel = validation.array("image", image, ndim=2), validation.array("kernel", kernel,
+                                                                              ndim=2)
+    if max(image.shape) > MAX_SIDE:
+        raise ValueError(f"image must be at most {MAX_SIDE} x {MAX_SIDE} pixels, so that every "
+                         f"pixel can show its number; got {image.shape}")
+    output = conv2d.conv2d_numpy(image, kernel)  # checks that the kernel fits
+    if not with_target:
+        return image, kernel, output
+    target = validation.array("target", target, ndim=2)
+    if target.shape != output.shape:
+        raise ValueError(f"target must have shape {output.shape}, the output of image "
+                         f"{image.shape} and kernel {kernel.shape}; got {target.shape}")
+    return image, kernel, output, target
+
+
+def _short(value: float) -> str:
+    """22,080 as the lesson writes it; a huge value in powers of ten, so titles stay short."""
+    return f"{value:,.0f}" if abs(value) < 1e9 else f"{value:.4g}"
 
 
 def _outline(ax, rows: int, cols: int) -> Rectangle:
@@ -30,7 +54,7 @@ def _outline(ax, rows: int, cols: int) -> Rectangle:
 
 def weight_picker(image=IMAGE, kernel=KERNEL, target=TARGET) -> SliderFigure:
     """Pick weight (a, b): it multiplied image[i + a, j + b] at output position (i, j)."""
-    output = conv2d.conv2d_numpy(image, kernel)
+    image, kernel, output, target = _inputs(image, kernel, target)
     blame = conv2d.blame(output, target)
     h, w = blame.shape
     fig, axes = plotting.figure(1, 3)
@@ -39,8 +63,14 @@ def weight_picker(image=IMAGE, kernel=KERNEL, target=TARGET) -> SliderFigure:
     box = _outline(input_ax, h, w)
     plotting.annotated_heatmap(blame_ax, blame, "blame = dloss/doutput")
     products = image[:h, :w] * blame
+    # One colour scale for every weight's products: from 0 up when all are >= 0 (the lesson's
+    # case), symmetric about 0 when some are negative (a negative pixel or a target above the
+    # output).
+    every = [image[a:a + h, b:b + w] * blame for a, b in np.ndindex(*kernel.shape)]
+    top = max(np.abs(image).max() * np.abs(blame).max(), 1e-12)
+    bottom = 0 if min(p.min() for p in every) >= 0 else -top
     product_image, product_texts = plotting.annotated_heatmap(product_ax, products, "",
-                                                  vmin=0, vmax=np.abs(image).max() * blame.max())
+                                                              vmin=bottom, vmax=top)
     names = dict(enumerate(WEIGHT_NAMES)) if kernel.shape == (2, 2) else {}
     options = [(f"{names.get(n, '')} w[{a},{b}] = {kernel[a, b]:g}".strip(), n)
                for n, (a, b) in enumerate(np.ndindex(*kernel.shape))]
@@ -53,18 +83,18 @@ def weight_picker(image=IMAGE, kernel=KERNEL, target=TARGET) -> SliderFigure:
         products = pixels * blame
         product_image.set_data(products)
         for (i, j), value in np.ndenumerate(products):
-            product_texts[i][j].set_text(f"{value:,.0f}")
+            product_texts[i][j].set_text(_short(value))
         grad = products.sum()
-        product_ax.set_title(f"pixel × blame: sum = {grad:,.0f}", fontsize=10)
+        product_ax.set_title(f"pixel × blame: sum = {_short(grad)}", fontsize=10)
         terms = " + ".join(f"{p:g}·{q:g}" for p, q in zip(pixels.ravel(), blame.ravel()))
-        return f"w[{a},{b}]: gradient = {terms} = {grad:,.0f}"
+        return f"w[{a},{b}]: gradient = {terms} = {_short(grad)}"
 
     return SliderFigure(fig, update, weight=weight)
 
 
 def kernel_slider(image=IMAGE, kernel=KERNEL) -> SliderFigure:
     """Position k (1 to h*w, row by row): the kernel's window and the output so far."""
-    output = conv2d.conv2d_numpy(image, kernel)
+    image, kernel, output = _inputs(image, kernel, with_target=False)
     h, w = output.shape
     fig, axes = plotting.figure(1, 2)
     input_ax, output_ax = axes[0]
@@ -93,9 +123,15 @@ def kernel_slider(image=IMAGE, kernel=KERNEL) -> SliderFigure:
 
 
 def lr_explorer(image=IMAGE, kernel=KERNEL, target=TARGET, max_steps: int = 40) -> SliderFigure:
-    """Learning rate and step count -> the loss at each step and the four weights' paths."""
+    """Learning rate and step count -> the loss at each step and every weight's path (a kernel
+    of at most MAX_WEIGHTS weights; the lesson's 2x2 kernel names its four)."""
+    image, kernel, output, target = _inputs(image, kernel, target)
+    max_steps = validation.count("max_steps", max_steps, minimum=1, maximum=500)
+    if kernel.size > MAX_WEIGHTS:
+        raise ValueError(f"kernel has {kernel.size} weights: lr_explorer draws one path per "
+                         f"weight, at most {MAX_WEIGHTS} (a 3x3 kernel)")
     limit = conv2d.max_stable_lr(image, kernel.shape)
-    first_loss = conv2d.loss(conv2d.conv2d_numpy(image, kernel), target)
+    first_loss = max(conv2d.loss(output, target), 1.0)
     fig, axes = plotting.figure(1, 2)
     loss_ax, weight_ax = axes[0]
     plotting.style(loss_ax, "", "step", "loss (log scale)")
@@ -107,11 +143,17 @@ def lr_explorer(image=IMAGE, kernel=KERNEL, target=TARGET, max_steps: int = 40) 
                         color=plotting.VERMILLION, fontweight="bold")
     plotting.style(weight_ax, "kernel weights", "step", "weight")
     weight_ax.set_xlim(-0.5, max_steps + 0.5)
-    weight_ax.set_ylim(-1.5, 1.5)
-    weight_lines = [weight_ax.plot([], [], "-", label=name)[0]
-                    for name in WEIGHT_NAMES[:kernel.size]]
-    weight_ax.legend(frameon=False, fontsize=7, loc="upper right", ncol=2)
-    lr = widgets.FloatSlider(value=1e-5, min=1e-6, max=2.4e-5, step=1e-7, description="lr",
+    reach = 1.5 * max(1.0, np.abs(kernel).max() / 0.5)  # the lesson's kernel: -1.5 to 1.5
+    weight_ax.set_ylim(-reach, reach)
+    names = (WEIGHT_NAMES if kernel.shape == (2, 2) else
+             [f"w[{a},{b}]" for a, b in np.ndindex(*kernel.shape)])
+    weight_lines = [weight_ax.plot([], [], "-", label=name)[0] for name in names]
+    weight_ax.legend(frameon=False, fontsize=7, loc="upper right", ncol=2 if kernel.size < 5
+                     else 3)
+    # The lesson's limit is 2.09e-5; other inputs get the same range relative to their limit.
+    low, high, start, step = ((1e-6, 2.4e-5, 1e-5, 1e-7) if 1e-6 < limit < 2.4e-5
+                              else (limit / 20, 1.15 * limit, limit / 2, limit / 200))
+    lr = widgets.FloatSlider(value=start, min=low, max=high, step=step, description="lr",
                              readout_format=".2e", continuous_update=True)
     steps = widgets.IntSlider(value=20, min=1, max=max_steps, step=1, description="steps",
                               continuous_update=True)
@@ -122,13 +164,13 @@ def lr_explorer(image=IMAGE, kernel=KERNEL, target=TARGET, max_steps: int = 40) 
         loss_line.set_data(np.arange(1, len(losses) + 1), np.minimum(losses, ymax))  # clipped
         weights = np.array([k.ravel() for k in kernels])  # (steps + 1, kernel.size)
         for line, path in zip(weight_lines, weights.T):
-            line.set_data(np.arange(len(path)), np.clip(path, -10, 10))
+            line.set_data(np.arange(len(path)), np.clip(path, -10 * reach, 10 * reach))
         grew = stopped or losses[-1] > losses[0]
         note.set_text("diverged" if grew else "")
         regime = "converges" if lr < limit else "diverges"
         loss_ax.set_title(f"lr = {lr:.2e}, {len(losses)} steps: {regime}", fontsize=10)
         return (f"lr = {lr:.2e} = {lr / limit:.2f} × the limit {limit:.2e}: {regime}. "
-                f"Loss {losses[0]:,.0f} at step 1, {losses[-1]:,.4g} at step {len(losses)}"
+                f"Loss {_short(losses[0])} at step 1, {losses[-1]:,.4g} at step {len(losses)}"
                 + (" (diverged)" if grew else ""))
 
     return SliderFigure(fig, update, lr=lr, steps=steps)

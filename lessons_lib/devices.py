@@ -17,6 +17,8 @@ from pathlib import Path
 
 import torch
 
+from lessons_lib import validation
+
 
 def accelerator() -> torch.device | None:
     """The GPU: `cuda` (NVIDIA, or AMD with ROCm) first, then `mps` (Apple silicon); else None."""
@@ -43,7 +45,7 @@ def _cpu_name() -> str:
 
 def describe(device) -> str:
     """One line, e.g. 'cuda: Tesla T4, 15.6 GiB' or 'cpu: AMD EPYC 7B13, 2 threads'."""
-    device = torch.device(device)
+    device = validation.device("device", device)
     if device.type == "cuda":
         props = torch.cuda.get_device_properties(device)
         return f"cuda: {props.name}, {props.total_memory / 2**30:.1f} GiB"
@@ -77,7 +79,7 @@ def skipped() -> list[str]:
 def synchronize(device) -> None:
     """Block until all work queued on `device` has finished. A no-op on the CPU, whose
     operations have already finished when they return."""
-    device = torch.device(device)
+    device = validation.device("device", device)
     if device.type == "cuda":
         torch.cuda.synchronize(device)
     elif device.type == "mps":

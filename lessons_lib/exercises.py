@@ -12,6 +12,8 @@ import math
 import numbers
 from dataclasses import dataclass
 
+from lessons_lib import validation
+
 CORRECT, WRONG, NOT_ATTEMPTED = "correct", "wrong", "not attempted"
 
 
@@ -34,19 +36,62 @@ class Feedback:
         return self.message
 
 
-def _close(a: float, b: float, rel_tol: float, abs_tol: float) -> bool:
-    return math.isclose(a, b, rel_tol=rel_tol, abs_tol=abs_tol)
+def _close(a: float, b, rel_tol: float, abs_tol: float) -> bool:
+    try:
+        return math.isclose(a, b, rel_tol=rel_tol, abs_tol=abs_tol)
+    except (OverflowError, TypeError):  # a mistake's value beyond float64, or not a number
+        return False
+
+
+def _mistakes(mistakes) -> tuple:
+    mistakes = tuple(mistakes) if isinstance(mistakes, (list, tuple)) else mistakes
+    if not isinstance(mistakes, tuple) or not all(isinstance(m, Mistake) for m in mistakes):
+        raise TypeError("mistakes must be a list of Mistake(value, diagnosis)")
+    return mistakes
+
+
+def _as_number(answer):
+    """The answer as a float, or the Feedback that explains why it is not a usable number.
+    A one-element array or tensor counts as its number (what .item() would give)."""
+    if getattr(answer, "size", None) == 1 or (callable(getattr(answer, "numel", None))
+                                              and answer.numel() == 1):
+        answer = answer.item()
+    if isinstance(answer, str):
+        try:
+            float(answer)
+        except ValueError:
+            return Feedback(WRONG, f"Expected a number, got the text {answer!r:.40}.")
+        return Feedback(WRONG, f"Expected a number, got the text {answer!r:.40}: "
+                        "write it without quotes.")
+    if isinstance(answer, bool) or not isinstance(answer, numbers.Real):
+        return Feedback(WRONG, f"Expected one number, got {type(answer).__name__} "
+                        f"{answer!r:.40}.")
+    try:
+        value = float(answer)
+    except OverflowError:
+        return Feedback(WRONG, "That number is too large to be the answer (beyond 1e308).")
+    if not math.isfinite(value):
+        return Feedback(WRONG, f"{value!r} is not a finite number: check for a division by 0.")
+    return value
 
 
 def check_number(answer, expected: float, mistakes=(), rel_tol: float = 1e-3,
-                 abs_tol: float = 1e-9) -> Feedback:
-    """Right, a recognised mistake, a sign slip, or just wrong; None means not attempted."""
+                 abs_tol: float = 1e-9, whole: bool = False) -> Feedback:
+    """Right, a recognised mistake, a sign slip, or just wrong; None means not attempted.
+    whole=True: the answer is a count, so it must be a whole number."""
+    expected = validation.real("expected", expected)
+    mistakes = _mistakes(mistakes)
+    rel_tol, abs_tol = validation.non_negative("rel_tol", rel_tol), validation.non_negative(
+        "abs_tol", abs_tol)
+    if not isinstance(whole, bool):
+        raise TypeError(f"whole must be True or False, got {whole!r:.40}")
     if answer is None:
         return Feedback(NOT_ATTEMPTED, "Not attempted yet: replace None with your answer.")
-    if isinstance(answer, bool) or not isinstance(answer, numbers.Real):
-        return Feedback(WRONG, f"Expected a number, got {type(answer).__name__} {answer!r}.")
-    if not math.isfinite(answer):
-        return Feedback(WRONG, f"{answer!r} is not a finite number: check for a division by 0.")
+    answer = _as_number(answer)
+    if isinstance(answer, Feedback):
+        return answer
+    if whole and not answer.is_integer():
+        return Feedback(WRONG, f"{answer:g} is not a whole number: this answer is a count.")
     if _close(answer, expected, rel_tol, abs_tol):
         return Feedback(CORRECT, f"Correct: {answer:g}.")
     for mistake in mistakes:
@@ -58,20 +103,28 @@ def check_number(answer, expected: float, mistakes=(), rel_tol: float = 1e-3,
 
 
 def check_choice(answer, expected: str, options, mistakes=()) -> Feedback:
-    """One of a fixed set of options (compared case-insensitively)."""
-    options = [option.lower() for option in options]
+    """One of a fixed set of options (compared case-insensitively, spaces around ignored)."""
+    if not isinstance(options, (list, tuple)) or not options or not all(
+            isinstance(option, str) for option in options):
+        raise TypeError("options must be a non-empty list of str")
+    options = [option.strip().lower() for option in options]
+    expected = validation.text("expected", expected).strip().lower()
+    if expected not in options:
+        raise ValueError(f"expected must be one of the options, got {expected!r}")
+    mistakes = _mistakes(mistakes)
     if answer is None:
         return Feedback(NOT_ATTEMPTED, "Not attempted yet: replace None with one of "
                         + ", ".join(repr(o) for o in options) + ".")
-    if not isinstance(answer, str) or answer.lower() not in options:
-        return Feedback(WRONG, f"{answer!r} is not one of the options: "
+    if not isinstance(answer, str) or answer.strip().lower() not in options:
+        return Feedback(WRONG, f"{answer!r:.40} is not one of the options: "
                         + ", ".join(repr(o) for o in options) + ".")
-    if answer.lower() == expected.lower():
-        return Feedback(CORRECT, f"Correct: {answer.lower()}.")
+    answer = answer.strip().lower()
+    if answer == expected:
+        return Feedback(CORRECT, f"Correct: {answer}.")
     for mistake in mistakes:
-        if answer.lower() == str(mistake.value).lower():
-            return Feedback(WRONG, f"Not quite ({answer.lower()}). {mistake.diagnosis}")
-    return Feedback(WRONG, f"Not quite ({answer.lower()}).")
+        if answer == str(mistake.value).strip().lower():
+            return Feedback(WRONG, f"Not quite ({answer}). {mistake.diagnosis}")
+    return Feedback(WRONG, f"Not quite ({answer}).")
 
 
 # --- Hints and worked solutions ----------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Checkers for lesson 00's warm-up exercises. Right answers are computed, never typed in."""
 import numpy as np
 
+from lessons_lib import validation
 from lessons_lib.exercises import Mistake, check_number
 
 X = np.array([1.0, 2.0, 3.0])
@@ -17,6 +18,7 @@ def best_slope(answer):
 
 def mean_squared_error(answer, a: float = 2.0):
     """The mean squared error of y = a * x on the data, at a = 2."""
+    a = validation.bounded("a", a)
     error = a * X - Y_TRUE
     return check_number(answer, float(np.mean(error**2)), [
         Mistake(float(np.sum(error**2)), "That is the sum of the squares: divide by how many "

@@ -1,12 +1,13 @@
 """Checkers for lesson 03's exercises. Right answers come from lessons_lib.chain_rule and torch."""
 import torch
 
-from lessons_lib import chain_rule
+from lessons_lib import chain_rule, validation
 from lessons_lib.exercises import Mistake, check_number
 
 
 def outer_inner(answer, x=2.0):
     """dy/dx for z = 3x + 1, y = z**2, at x = 2: (dy/dz) * (dz/dx)."""
+    x = validation.bounded("x", x)
     z = 3 * x + 1
     dy_dz, dz_dx = 2 * z, 3.0
     return check_number(answer, dy_dz * dz_dx, [
@@ -30,6 +31,7 @@ def weight_gradient(answer, x=0.5):
 
 def conv_parameter_count(answer, kernel_size=5):
     """How many numbers get a gradient in nn.Conv2d(1, 1, kernel_size=5)?"""
+    kernel_size = validation.count("kernel_size", kernel_size, minimum=1, maximum=28)
     layer = torch.nn.Conv2d(1, 1, kernel_size=kernel_size)
     right = sum(p.numel() for p in layer.parameters())
     return check_number(answer, right, [
@@ -37,4 +39,4 @@ def conv_parameter_count(answer, kernel_size=5):
         Mistake(kernel_size + 1, "kernel_size=5 means a 5x5 grid of weights, plus the bias."),
         Mistake(kernel_size**2 + 1 + 28 * 28, "The input image is data, not a parameter: it "
                 "gets no update."),
-    ])
+    ], whole=True)

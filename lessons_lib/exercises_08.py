@@ -1,5 +1,5 @@
 """Checkers for lesson 08's exercises. Right answers come from batched_step and timing."""
-from lessons_lib import batched_step, timing
+from lessons_lib import batched_step, timing, validation
 from lessons_lib.exercises import Mistake, check_choice, check_number
 
 TIMING_OPTIONS = ("warm-up", "synchronize", "threads", "nothing")
@@ -21,6 +21,9 @@ def forgotten_rule(answer):
 
 def forward_multiply_adds(answer, n=8, size=256, kernel_size=3):
     """Multiply-adds in one forward pass over n size x size images with a k x k kernel."""
+    n, size = (validation.count(name, v, minimum=1, maximum=100_000) for name, v in
+               (("n", n), ("size", size)))
+    kernel_size = validation.count("kernel_size", kernel_size, minimum=1, maximum=size)
     out_side = size - kernel_size + 1
     return check_number(answer, batched_step.multiply_adds(n, size, kernel_size), [
         Mistake(n * size * size * kernel_size**2, "With no padding the output is smaller than "
@@ -31,13 +34,15 @@ def forward_multiply_adds(answer, n=8, size=256, kernel_size=3):
                 "per kernel weight."),
         Mistake(n * out_side**2 * kernel_size, f"A {kernel_size}x{kernel_size} kernel has "
                 f"{kernel_size**2} weights, not {kernel_size}."),
-    ], rel_tol=0)
+    ], rel_tol=0, whole=True)
 
 
 def benchmark_threads(answer, machine_threads=8):
     """Threads torch.utils.benchmark.Timer uses, unless told otherwise, on an 8-thread machine."""
+    machine_threads = validation.count("machine_threads", machine_threads, minimum=1,
+                                       maximum=4096)
     default = timing.benchmark_default_threads()
     return check_number(answer, default, [
         Mistake(machine_threads, f"That is what it should use for a fair CPU timing, so pass "
                 f"num_threads=torch.get_num_threads(); its default is {default}."),
-    ], rel_tol=0)
+    ], rel_tol=0, whole=True)

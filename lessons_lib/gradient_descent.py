@@ -8,6 +8,8 @@ Because the loss is a parabola in w, one update multiplies the distance to the a
 fixed factor:  w_next - w_star = (1 - 2 * x**2 * lr) * (w - w_star),  with w_star = y_true / x.
 That factor decides everything the learning-rate slider shows (`lr_regime`).
 """
+import math
+import numbers
 from dataclasses import dataclass
 
 from lessons_lib import validation
@@ -17,14 +19,28 @@ from lessons_lib import validation
 DIVERGED_DISTANCE = 1e6
 
 
+TOO_LARGE = "w, x and y_true are too large: keep |w * x - y_true| below about 1e150"
+
+
+def _numbers(w, x, y_true):
+    """x and y_true as floats; w as a float or, for a curve of weights, a float array."""
+    w = (validation.real("w", w) if isinstance(w, numbers.Number) or not hasattr(w, "__len__")
+         else validation.array("w", w))
+    return w, validation.real("x", x), validation.real("y_true", y_true)
+
+
 def loss(w: float, x: float, y_true: float) -> float:
-    """Squared error of the prediction w * x."""
-    return (w * x - y_true) ** 2
+    """Squared error of the prediction w * x (w may be an array of weights, for a curve)."""
+    w, x, y_true = _numbers(w, x, y_true)
+    with validation.no_overflow("the loss", TOO_LARGE):
+        return validation.finite("the loss", (w * x - y_true) ** 2, TOO_LARGE)
 
 
 def grad(w: float, x: float, y_true: float) -> float:
     """dloss/dw = 2 * (w * x - y_true) * x, by the power rule and the chain rule."""
-    return 2 * (w * x - y_true) * x
+    w, x, y_true = _numbers(w, x, y_true)
+    with validation.no_overflow("the gradient", TOO_LARGE):
+        return validation.finite("the gradient", 2 * (w * x - y_true) * x, TOO_LARGE)
 
 
 @dataclass(frozen=True)
@@ -62,12 +78,20 @@ def descend(w0: float, x: float, y_true: float, lr: float, steps: int) -> Histor
     y_true = validation.real("y_true", y_true)
     lr = validation.non_negative("lr", lr)
     steps = validation.count("steps", steps)
+    try:  # the starting point itself must not overflow
+        loss(w, x, y_true), grad(w, x, y_true)
+    except ValueError:
+        raise ValueError("w0, x and y_true are too large: the first loss (w0 * x - y_true)**2 "
+                         "or its gradient overflows float64; keep |w0 * x - y_true| * |x| below "
+                         "about 1e150") from None
     w_star = y_true / x if x != 0 else w
     record = []
     for step in range(1, steps + 1):
         g = grad(w, x, y_true)
         before = loss(w, x, y_true)
         w = w - lr * g
+        if not math.isfinite(w):  # a huge lr overflowed this very step: stop before it
+            return History(w0=float(w0), steps=tuple(record), diverged=True)
         record.append(Step(step=step, w=w, loss=before, grad=g))
         if abs(w - w_star) > DIVERGED_DISTANCE:
             return History(w0=float(w0), steps=tuple(record), diverged=True)
@@ -76,7 +100,10 @@ def descend(w0: float, x: float, y_true: float, lr: float, steps: int) -> Histor
 
 def contraction(lr: float, x: float) -> float:
     """The factor one update multiplies (w - w_star) by: 1 - 2 * x**2 * lr."""
-    return 1 - 2 * validation.real("x", x) ** 2 * validation.non_negative("lr", lr)
+    x, lr = validation.real("x", x), validation.non_negative("lr", lr)
+    with validation.no_overflow("the contraction factor", "x and lr are too large"):
+        return validation.finite("the contraction factor", 1 - 2 * x**2 * lr,
+                                 "x and lr are too large")
 
 
 # The regimes, in order of growing learning rate.
@@ -91,6 +118,7 @@ DIVERGE = "diverges"
 def lr_regime(lr: float, x: float, tol: float = 1e-9) -> str:
     """Name what gradient descent does at this learning rate, from the contraction factor."""
     factor = contraction(lr, x)
+    tol = validation.non_negative("tol", tol)
     if abs(factor - 1) <= tol:
         return NO_MOVEMENT
     if abs(factor) <= tol:

@@ -15,7 +15,10 @@ from dataclasses import dataclass, field
 import torch
 from matplotlib.figure import Figure
 
-from lessons_lib import plotting
+from lessons_lib import plotting, validation
+
+# draw() lays out at most this many layers; a deeper graph is printed with text() instead.
+MAX_DRAWN_LAYERS = 40
 
 
 @dataclass(frozen=True)
@@ -35,9 +38,14 @@ class Graph:
 
     def count(self, name: str) -> int:
         """How many nodes have this name (e.g. "MulBackward0")."""
+        name = validation.text("name", name)
         return sum(node.name == name for node in self.nodes)
 
+    def _index(self, index) -> int:
+        return validation.count("index", index, maximum=len(self.nodes) - 1)
+
     def children(self, index: int) -> list[int]:
+        index = self._index(index)
         return [j for i, j in self.edges if i == index]
 
     def layers(self) -> list[list[int]]:
@@ -55,7 +63,7 @@ class Graph:
         return layers
 
     def label(self, index: int) -> str:
-        node = self.nodes[index]
+        node = self.nodes[self._index(index)]
         if node.kind == "leaf":
             return f"{node.name} {tuple(node.shape)}"
         return node.name
@@ -63,25 +71,33 @@ class Graph:
     def text(self) -> str:
         """The graph as an indented tree from the root; a node reached again says so."""
         lines, shown = [], set()
-
-        def visit(index, prefix, last, top):
+        kids_of = {}
+        for i, j in self.edges:
+            kids_of.setdefault(i, []).append(j)
+        # Depth first with a stack of its own, not recursion: a 1,000-op chain is fine.
+        stack = [(0, "", True, True)]
+        while stack:
+            index, prefix, last, top = stack.pop()
             branch = "" if top else ("└── " if last else "├── ")
             again = index in shown
             lines.append(prefix + branch + self.label(index) + ("  (shown above)" if again else ""))
             shown.add(index)
             if again:
-                return
-            kids = self.children(index)
+                continue
+            kids = kids_of.get(index, [])
             inner = prefix + ("" if top else ("    " if last else "│   "))
-            for n, kid in enumerate(kids):
-                visit(kid, inner, n == len(kids) - 1, False)
-
-        visit(0, "", True, True)
+            stack.extend((kid, inner, n == len(kids) - 1, False)
+                         for n, kid in reversed(list(enumerate(kids))))
         return "\n".join(lines)
 
     def draw(self, title: str = "") -> Figure:
         """Boxes in layers, the root on top; arrows show the way the gradient travels."""
+        title = validation.text("title", title)
         layers = self.layers()
+        if len(layers) > MAX_DRAWN_LAYERS or max(map(len, layers)) > MAX_DRAWN_LAYERS:
+            raise ValueError(f"this graph is {len(layers)} layers deep and up to "
+                             f"{max(map(len, layers))} wide: draw() shows at most "
+                             f"{MAX_DRAWN_LAYERS}; print its text() instead")
         x_of = {}
         for depth, layer in enumerate(layers):
             if depth:  # order each layer under its parents to keep arrows short and uncrossed
@@ -118,16 +134,26 @@ def _build(root, inputs, describe) -> Graph:
     graph, index_of, seen = Graph(), {}, []  # seen keeps every x alive, so no id is reused
 
     def add(x) -> int:
-        if id(x) in index_of:
-            return index_of[id(x)]
         seen.append(x)
         index = index_of[id(x)] = len(graph.nodes)
         graph.nodes.append(Node(index, *describe(x)))
-        for parent in inputs(x):
-            graph.edges.append((index, add(parent)))
         return index
 
+    # An explicit stack, not recursion, which would fail on a 1,000-op chain. Each entry is a
+    # node and an iterator over its inputs; an input met for the first time is numbered and
+    # explored before the node's next input, which numbers nodes as recursion would.
     add(root)
+    stack = [(root, iter(inputs(root)))]
+    while stack:
+        x, pending = stack[-1]
+        for parent in pending:
+            known = id(parent) in index_of
+            graph.edges.append((index_of[id(x)], index_of[id(parent)] if known else add(parent)))
+            if not known:
+                stack.append((parent, iter(inputs(parent))))
+            break
+        else:
+            stack.pop()
     graph.edges.sort(key=lambda edge: edge[0])  # by parent; each parent's inputs stay in order
     return graph
 
@@ -148,7 +174,11 @@ def walk(tensor: torch.Tensor, names: dict[str, torch.Tensor] | None = None) -> 
     if tensor.grad_fn is None:
         raise ValueError("this tensor has no grad_fn: it is a leaf or was made without "
                          "requires_grad=True, so autograd recorded no graph behind it")
-    names = names or {}
+    names = {} if names is None else names
+    if not isinstance(names, dict) or not all(
+            isinstance(n, str) and isinstance(t, torch.Tensor) for n, t in names.items()):
+        raise TypeError("names must be a dict of name (str) -> tensor, such as "
+                        "{'kernel': kernel}")
 
     def describe(fn):
         leaf = getattr(fn, "variable", None)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import torch
 from matplotlib.figure import Figure
 
-from lessons_lib import batched_step, plotting, timing
+from lessons_lib import batched_step, plotting, timing, validation
 
 LR = 1e-4  # any learning rate will do for timing; the work is the same
 COLOURS = {"Python loops": plotting.VERMILLION, "NumPy": plotting.ORANGE,
@@ -29,23 +29,30 @@ class Rung:
     def inputs(self, images, kernel, targets):
         """The batch in the form this rung's step takes (copied to its device if needed)."""
         if self.tensors:
-            return batched_step.to_torch((images, kernel, targets), self.device)
+            arrays = (validation.array(name, value) for name, value in
+                      (("images", images), ("kernel", kernel), ("targets", targets)))
+            try:
+                return batched_step.to_torch(tuple(arrays), self.device)
+            except ValueError as error:
+                raise ValueError(f"images, kernel or targets: {error}") from None
         return images, kernel, targets
 
     def run(self, images, kernel, targets, lr: float = LR):
+        lr = validation.non_negative("lr", lr)
         return self.step(*self.inputs(images, kernel, targets), lr)
 
 
 def rungs(accelerator: torch.device | None) -> list[Rung]:
     """Python loops, NumPy, PyTorch and F.conv2d + backward() on the CPU, and both PyTorch
     rungs again on `accelerator` if there is one."""
+    if accelerator is not None:
+        accelerator = validation.device("accelerator", accelerator, here=False)
     cpu = torch.device("cpu")
     ladder = [Rung("Python loops", batched_step.step_loops, cpu, False),
               Rung("NumPy", batched_step.step_numpy, cpu, False),
               Rung("PyTorch cpu", batched_step.step_torch, cpu, True),
               Rung("F.conv2d cpu", batched_step.step_autograd, cpu, True)]
     if accelerator is not None:
-        accelerator = torch.device(accelerator)
         ladder.append(Rung(f"PyTorch {accelerator.type}", batched_step.step_torch, accelerator,
                            True))
         ladder.append(Rung(f"F.conv2d {accelerator.type}", batched_step.step_autograd,
@@ -53,10 +60,18 @@ def rungs(accelerator: torch.device | None) -> list[Rung]:
     return ladder
 
 
+def _check_rung(name: str, rung) -> None:
+    if not isinstance(rung, Rung):
+        raise TypeError(f"{name} must be one of ladder.rungs(...)'s Rungs, "
+                        f"got {type(rung).__name__}")
+
+
 def time_rung(rung: Rung, n: int, size: int, kernel_size: int = 3,
               min_run_time: float = 0.1) -> float:
     """Seconds per training step on a batch of n random size x size images. The batch is
     copied to the device before the clock starts: only the step itself is timed."""
+    _check_rung("rung", rung)
+    min_run_time = validation.non_negative("min_run_time", min_run_time)
     args = rung.inputs(*batched_step.make_batch(n, size, kernel_size))
     return timing.seconds_per_call(lambda: rung.step(*args, LR), rung.device,
                                    min_run_time=min_run_time)
@@ -65,6 +80,14 @@ def time_rung(rung: Rung, n: int, size: int, kernel_size: int = 3,
 def sweep(ladder, sizes, n: int, kernel_size: int = 3, loops_max_size: int = 32,
           min_run_time: float = 0.1) -> dict[str, tuple[list[int], list[float]]]:
     """Time every rung at every size; Python loops only up to `loops_max_size` (they are slow)."""
+    if not isinstance(ladder, (list, tuple)) or not ladder:
+        raise TypeError("ladder must be a non-empty list of Rungs, from ladder.rungs(...)")
+    for n_rung, rung in enumerate(ladder):
+        _check_rung(f"ladder[{n_rung}]", rung)
+    if not isinstance(sizes, (list, tuple, range)) or not sizes:
+        raise TypeError("sizes must be a non-empty list of image sides, such as [16, 32, 64]")
+    sizes = [validation.count("sizes", s, minimum=1) for s in sizes]
+    loops_max_size = validation.count("loops_max_size", loops_max_size)
     results = {}
     for rung in ladder:
         limit = loops_max_size if rung.step is batched_step.step_loops else max(sizes)
@@ -74,9 +97,24 @@ def sweep(ladder, sizes, n: int, kernel_size: int = 3, loops_max_size: int = 32,
     return results
 
 
+def _check_results(results) -> None:
+    """results as sweep() returns them: {name: (sizes, seconds)}, sizes and seconds alike."""
+    if not isinstance(results, dict) or not results:
+        raise TypeError("results must be sweep()'s non-empty dict {rung name: (sizes, seconds)}")
+    for name, pair in results.items():
+        if not isinstance(name, str) or not isinstance(pair, (tuple, list)) or len(pair) != 2:
+            raise TypeError("results must be sweep()'s dict {rung name: (sizes, seconds)}")
+        sizes = validation.array(f"results[{name!r}] sizes", pair[0], ndim=1)
+        seconds = validation.array(f"results[{name!r}] seconds", pair[1], ndim=1)
+        if sizes.shape != seconds.shape or (sizes <= 0).any() or (seconds <= 0).any():
+            raise ValueError(f"results[{name!r}] must pair each size with its seconds, all > 0")
+
+
 def crossover(results, slower: str, faster: str) -> int | None:
     """The smallest size from which `faster` takes less time than `slower` at every larger
     size measured; None if it never does (or either rung is missing)."""
+    _check_results(results)
+    slower, faster = validation.text("slower", slower), validation.text("faster", faster)
     if slower not in results or faster not in results:
         return None
     slow = dict(zip(*results[slower], strict=True))
@@ -92,6 +130,10 @@ def crossover(results, slower: str, faster: str) -> int | None:
 def time_vs_size_figure(results, machine: str, n: int, kernel_size: int = 3) -> Figure:
     """Seconds per training step against image side, both axes logarithmic. With a GPU line,
     a dashed line marks where it overtakes PyTorch on the CPU; without one, the plot says so."""
+    _check_results(results)
+    machine = validation.text("machine", machine)
+    n = validation.count("n", n, minimum=1)
+    kernel_size = validation.count("kernel_size", kernel_size, minimum=1)
     fig, axes = plotting.figure(1, 1)
     ax = axes[0, 0]
     fig.set_size_inches(plotting.PANEL_SIZE[0] * 2, plotting.PANEL_SIZE[1] * 1.5)

@@ -18,6 +18,24 @@ from torch.utils import benchmark
 from lessons_lib import devices, validation
 
 
+def _check_fn(fn) -> None:
+    if not callable(fn):
+        raise TypeError(f"fn must be a function to call with no arguments (a lambda: ...), "
+                        f"got {type(fn).__name__}")
+
+
+def _checked(fn, device, min_run_time, warmup, num_threads):
+    """seconds_per_call's arguments, checked (kept out of the function the lesson prints)."""
+    _check_fn(fn)
+    min_run_time = validation.non_negative("min_run_time", min_run_time)
+    if min_run_time > 60:
+        raise ValueError(f"min_run_time must be at most 60 seconds, got {min_run_time!r}")
+    if num_threads is not None:
+        validation.count("num_threads", num_threads, minimum=1, maximum=1024)
+    return (validation.device("device", device), min_run_time,
+            validation.count("warmup", warmup, maximum=1000))
+
+
 def benchmark_default_threads() -> int:
     """The `num_threads` that torch.utils.benchmark.Timer uses when you don't pass one."""
     return inspect.signature(benchmark.Timer).parameters["num_threads"].default
@@ -30,9 +48,7 @@ def seconds_per_call(fn, device, min_run_time: float = 0.2, warmup: int = 1,
     `warmup` untimed calls first; then the clock is read only after `devices.synchronize(device)`;
     `num_threads` defaults to the threads PyTorch really uses here (`torch.get_num_threads()`).
     """
-    min_run_time = validation.non_negative("min_run_time", min_run_time)
-    warmup = validation.count("warmup", warmup)
-    device = torch.device(device)
+    device, min_run_time, warmup = _checked(fn, device, min_run_time, warmup, num_threads)
     for _ in range(warmup):
         fn()
     devices.synchronize(device)
@@ -49,9 +65,8 @@ def seconds_per_call(fn, device, min_run_time: float = 0.2, warmup: int = 1,
 def seconds_unsynchronised(fn, calls: int = 10) -> float:
     """The wrong way, for comparison: wall-clock `calls` calls with no synchronisation and no
     warm-up. On a GPU this times how fast work is *queued*, not how fast it runs."""
-    calls = validation.count("calls", calls)
-    if calls == 0:
-        raise ValueError("calls must be >= 1")
+    _check_fn(fn)
+    calls = validation.count("calls", calls, minimum=1, maximum=1_000_000)
     start = timeit.default_timer()
     for _ in range(calls):
         fn()
@@ -60,7 +75,8 @@ def seconds_unsynchronised(fn, calls: int = 10) -> float:
 
 def seconds_first_call(fn, device) -> float:
     """One cold call, synchronised: what the first call costs before any warm-up."""
-    device = torch.device(device)
+    _check_fn(fn)
+    device = validation.device("device", device)
     devices.synchronize(device)
     start = timeit.default_timer()
     fn()

@@ -14,9 +14,13 @@ import matplotlib.image
 import numpy as np
 import PIL.Image
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 
 from lessons_lib import gradient_descent as gd
-from lessons_lib import plotting
+from lessons_lib import plotting, validation
+
+# line_fit's slope slider runs from 0 to 5: data far beyond this would leave the figure useless.
+LINE_FIT_MAX = 1e6
 
 
 class SliderFigure:
@@ -30,6 +34,13 @@ class SliderFigure:
     """
 
     def __init__(self, fig, update, moving_artists=(), **sliders):
+        if not isinstance(fig, Figure):
+            raise TypeError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
+        if not callable(update):
+            raise TypeError(f"update must be a function, got {type(update).__name__}")
+        if not sliders or not all(isinstance(w, widgets.ValueWidget) for w in sliders.values()):
+            raise TypeError("sliders must be one or more ipywidgets sliders, given by name "
+                            "(SliderFigure(fig, update, lr=widgets.FloatSlider(...)))")
         self.fig, self.update, self.sliders = fig, update, sliders
         self.moving_artists = list(moving_artists)
         self.status = widgets.Label()
@@ -57,7 +68,11 @@ class SliderFigure:
         return {name: slider.value for name, slider in self.sliders.items()}
 
     def redraw(self, change=None) -> None:
-        self.status.value = self.update(**self.values())
+        status = self.update(**self.values())
+        if not isinstance(status, str):
+            raise TypeError(f"update must return the status line as a str, "
+                            f"got {type(status).__name__}")
+        self.status.value = status
         if self.background is None:
             self.canvas.draw()
         else:
@@ -77,6 +92,17 @@ class SliderFigure:
     def static_twin(self, settings: list[dict], ncols: int = 1):
         """The figure at each of `settings` (slider values), as one figure for readers with no
         kernel. The frames are the slider's own images, so the twin cannot drift from it."""
+        if not isinstance(settings, (list, tuple)) or not settings or not all(
+                isinstance(values, dict) and set(values) <= set(self.sliders)
+                for values in settings):
+            raise ValueError(f"settings must be a non-empty list of dicts whose keys are slider "
+                             f"names ({', '.join(self.sliders)})")
+        if len(settings) > 24:
+            raise ValueError(f"settings must list at most 24 frames, got {len(settings)}")
+        ncols = validation.count("ncols", ncols, minimum=1, maximum=len(settings))
+        for n, values in enumerate(settings):
+            for name, value in values.items():
+                self._check_setting(f"settings[{n}][{name!r}]", self.sliders[name], value)
         frames, titles = [], []
         before = self.values()
         for values in settings:
@@ -101,19 +127,37 @@ class SliderFigure:
             ax.set_title(title, fontsize=9, loc="left")
         return twin
 
+    @staticmethod
+    def _check_setting(name: str, slider, value) -> None:
+        if hasattr(slider, "min"):  # a numeric slider: a number within its range
+            value = validation.real(name, value)
+            if not slider.min <= value <= slider.max:
+                raise ValueError(f"{name} must be between {slider.min} and {slider.max}, "
+                                 f"got {value!r}")
+            if isinstance(slider, widgets.IntSlider) and value != int(value):
+                raise ValueError(f"{name} must be a whole number, got {value!r}")
+        else:
+            options = [o[1] if isinstance(o, tuple) else o for o in slider.options]
+            if isinstance(value, bool) or value not in options:
+                raise ValueError(f"{name} must be one of {options}, got {value!r:.60}")
+
 
 def line_fit(x=(1.0, 2.0, 3.0), y_true=(3.0, 6.0, 9.0)) -> SliderFigure:
     """Lesson 00: slide the slope a of y = a * x and watch the line and its squared error."""
-    x, y_true = np.asarray(x, dtype=float), np.asarray(y_true, dtype=float)
-    if x.shape != y_true.shape or x.ndim != 1:
+    x, y_true = validation.array("x", x, ndim=1), validation.array("y_true", y_true, ndim=1)
+    if x.shape != y_true.shape:
         raise ValueError(f"x and y_true must be 1-D and the same length, got {x.shape} and "
                          f"{y_true.shape}")
+    if len(x) > 1000 or max(np.abs(x).max(), np.abs(y_true).max()) > LINE_FIT_MAX:
+        raise ValueError(f"x and y_true must hold at most 1000 points within ±{LINE_FIT_MAX:g}")
     fig, axes = plotting.figure(1, 1)
     ax = plotting.style(axes[0][0], "y = a * x", "x", "y")
     ax.plot(x, y_true, "o", color=plotting.VERMILLION, label="data")
-    x_grid = np.linspace(0, x.max() * 1.1, 2)
+    x_grid = np.linspace(min(0, x.min()) * 1.1, max(0, x.max()) * 1.1, 2)
     (line,) = ax.plot(x_grid, 0 * x_grid, color=plotting.BLUE, label="model")
-    ax.set_ylim(0, y_true.max() * 1.6)
+    # From 0 (or the lowest target, if one is negative) to above the highest: all data shows.
+    bottom, top = min(0, y_true.min() * 1.6), max(0, y_true.max() * 1.6)
+    ax.set_ylim(bottom, top if top > bottom else 1.0)
     ax.legend(frameon=False, loc="upper left")
 
     def update(a):
@@ -128,6 +172,8 @@ def line_fit(x=(1.0, 2.0, 3.0), y_true=(3.0, 6.0, 9.0)) -> SliderFigure:
 
 def learning_rate_explorer(x: float = 2.0, y_true: float = 6.0, w0: float = 0.0) -> SliderFigure:
     """Lesson 01: learning rate and step count -> the path on the parabola and the loss curve."""
+    x, y_true, w0 = (validation.real(name, v) for name, v in
+                     (("x", x), ("y_true", y_true), ("w0", w0)))
     plot = plotting.DescentPlot(x, y_true)
     lr = widgets.FloatSlider(value=0.1, min=0.0, max=0.3, step=0.005, description="lr",
                              readout_format=".3f", continuous_update=True)

@@ -40,7 +40,7 @@ def test_each_rung_equals_the_one_before_within_its_stated_tolerance(n, size, k)
     torch_cpu = batched_step.step_torch(*batched_step.to_torch(batch, "cpu"), LR)
     assert batched_step.relative_difference(numpy, loops) <= batched_step.RTOL["numpy"]
     assert batched_step.relative_difference(torch_cpu, numpy) <= batched_step.RTOL["torch"]
-    torch.testing.assert_close(torch.as_tensor(batched_step.to_numpy(torch_cpu)[2]),
+    torch.testing.assert_close(torch.as_tensor(batched_step._to_numpy("result", torch_cpu)[2]),
                                reference(*batch, LR)[2], rtol=1e-4, atol=1e-4 * float(
                                    np.abs(loops[2]).max()))
 
@@ -87,7 +87,7 @@ def test_bad_batches_are_refused_with_the_shape_that_was_expected():
 
 def test_multiply_adds_counts_every_output_pixel_times_every_weight():
     images, kernel, _ = batched_step.make_batch(2, 7, 3)
-    ones = batched_step.forward_numpy(np.ones_like(images), np.ones_like(kernel))
+    ones = batched_step._forward_numpy(np.ones_like(images), np.ones_like(kernel))
     assert batched_step.multiply_adds(2, 7, 3) == ones.sum()
 
 
@@ -174,3 +174,31 @@ def test_multiply_adds_exercise_computes_its_answer_and_spots_each_slip():
 def test_threads_exercise():
     assert exercises_08.benchmark_threads(1).correct
     assert "num_threads=torch.get_num_threads()" in exercises_08.benchmark_threads(8).message
+
+
+# --- Issue 16: nothing silently wrong ----------------------------------------------------------
+
+def test_relative_difference_never_calls_nan_equal():
+    batch = batched_step.make_batch(2, 6, 3, seed=1)
+    good = batched_step.step_numpy(*batch, LR)
+    for part in range(3):
+        bad = list(good)
+        bad[part] = np.full_like(np.asarray(good[part], dtype=float), np.nan)
+        for result, reference in ((bad, good), (good, bad)):
+            with pytest.raises(ValueError, match="finite"):
+                batched_step.relative_difference(tuple(result), tuple(reference))
+
+
+def test_step_numpy_gives_an_integer_kernel_its_true_float_gradient():
+    images, _, targets = batched_step.make_batch(2, 6, 3, seed=2)
+    int_kernel = np.array([[1, 0, -1], [2, 0, -2], [1, 0, -1]])
+    got = batched_step.step_numpy(images, int_kernel, targets, LR)
+    want = batched_step.step_loops(images, int_kernel, targets, LR)
+    assert got[2].dtype == np.float64
+    assert batched_step.relative_difference(got, want) <= batched_step.RTOL["numpy"]
+    assert not np.allclose(want[2], np.round(want[2]))  # truncation would have shown
+
+
+def test_step_numpy_keeps_float32_for_the_benchmark():
+    batch = [a.astype(np.float32) for a in batched_step.make_batch(1, 5, 2, seed=3)]
+    assert batched_step.step_numpy(*batch, LR)[2].dtype == np.float32

@@ -1,4 +1,5 @@
 """Kernel-side tests of lessons 03-04's sliders, with warnings turned into errors."""
+import numpy as np
 import pytest
 
 from lessons_lib import chain_rule_widgets, conv2d, conv2d_widgets
@@ -50,3 +51,39 @@ def test_backward_stepper_walks_from_the_loss_to_the_input():
         assert stepper.status.value.endswith(f"passes {passed} towards the input")
         images.add(stepper.image.value)
     assert len(images) == 5
+
+
+
+# --- Issue 16: other inputs than the lesson's -----------------------------------------------
+
+@pytest.mark.filterwarnings("error")
+@pytest.mark.parametrize("image, target", [
+    (-conv2d_widgets.IMAGE, conv2d_widgets.TARGET),  # a negative image
+    (conv2d_widgets.IMAGE, np.full((3, 3), 1000.0)),  # the target above every output
+])
+def test_weight_picker_colours_every_product_of_any_sign(image, target):
+    picker = conv2d_widgets.weight_picker(image, conv2d_widgets.KERNEL, target)
+    product_image = picker.fig.axes[2].images[0]
+    low, high = product_image.get_clim()
+    assert low < high
+    for weight in range(4):
+        picker.sliders["weight"].value = weight
+        assert "gradient =" in picker.status.value
+        products = product_image.get_array()
+        assert low <= products.min() and products.max() <= high
+
+
+@pytest.mark.filterwarnings("error")
+def test_lr_explorer_draws_every_weight_of_a_3x3_kernel():
+    rng = np.random.default_rng(0)
+    image, kernel = rng.random((6, 6)), rng.normal(scale=0.3, size=(3, 3))
+    explorer = conv2d_widgets.lr_explorer(image, kernel, np.zeros((4, 4)), max_steps=10)
+    weight_ax = explorer.fig.axes[1]
+    assert len(weight_ax.lines) == 9
+    assert [t.get_text() for t in weight_ax.get_legend().get_texts()][-1] == "w[2,2]"
+    assert all(len(line.get_xdata()) == 11 for line in weight_ax.lines)  # 10 steps + the start
+
+
+def test_lr_explorer_refuses_a_kernel_with_too_many_weights_to_draw():
+    with pytest.raises(ValueError, match="kernel has 16 weights"):
+        conv2d_widgets.lr_explorer(np.ones((6, 6)), np.ones((4, 4)), np.zeros((3, 3)))

@@ -67,6 +67,8 @@ def test_synchronize_calls_the_backend_for_each_gpu_kind(monkeypatch):
     monkeypatch.setattr(torch.cuda, "synchronize", lambda device=None: calls.append(("cuda",
                                                                                      device)))
     monkeypatch.setattr(torch.mps, "synchronize", lambda: calls.append(("mps", None)))
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)  # pass the argument check
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: True)
     devices.synchronize("cuda")
     devices.synchronize("mps")
     assert calls == [("cuda", torch.device("cuda")), ("mps", None)]

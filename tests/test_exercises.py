@@ -1,5 +1,7 @@
 """The checker mechanism and lessons 00-02's checkers: right answers pass, each known slip gets
 its own diagnosis, and an untouched answer is 'not attempted'."""
+from fractions import Fraction
+
 import pytest
 import torch
 
@@ -114,3 +116,36 @@ def test_hints_book_gives_hints_in_order_then_the_solution():
         book.hint("double", 3)
     with pytest.raises(ValueError, match="at least two"):
         book.add("half", ["only one"], lambda: None)
+
+
+
+@pytest.mark.parametrize("answer, status, words", [
+    (Fraction(1, 2), "correct", "Correct"),
+    (10**400, "wrong", "too large"),
+    (torch.tensor(0.5), "correct", "Correct"),
+    (torch.tensor([0.5, 1.0]), "wrong", "one number"),
+    ("0.5", "wrong", "without quotes"),
+    (float("nan"), "wrong", "not a finite number"),
+])
+def test_check_number_takes_odd_answers_without_raising(answer, status, words):
+    feedback = exercises.check_number(answer, 0.5)
+    assert feedback.status == status and words in feedback.message
+
+
+def test_counts_must_be_whole_numbers():
+    feedback = exercises.check_number(25.5, 26, whole=True)
+    assert feedback.status == "wrong" and "whole number" in feedback.message
+    assert exercises.check_number(26.0, 26, whole=True).correct
+
+
+@pytest.mark.parametrize("answer, status", [(" Top-Left ", "correct"), ("top-left\n", "correct"),
+                                            (3, "wrong"), ("middle", "wrong")])
+def test_check_choice_ignores_spaces_and_case(answer, status):
+    assert exercises.check_choice(answer, "top-left", ["top-left", "top-right"]).status == status
+
+
+def test_a_checker_with_a_wrong_expected_value_is_a_bug_we_report():
+    with pytest.raises(ValueError, match="expected"):
+        exercises.check_choice("a", "c", ["a", "b"])
+    with pytest.raises(ValueError, match="expected"):
+        exercises.check_number(1.0, float("nan"))

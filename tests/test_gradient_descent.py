@@ -80,3 +80,17 @@ def test_bad_arguments_get_a_clear_error(kwargs, error, words):
 def test_zero_steps_is_an_empty_history():
     history = gd.descend(0.0, 2.0, 6.0, 0.1, 0)
     assert history.steps == () and history.weights == [0.0] and history.table() == ""
+
+
+
+@pytest.mark.parametrize("arguments", [{"w0": 1e308}, {"y_true": 1e155}, {"x": 1e200, "w0": 1.0},
+                                       {"w0": -1e308}])
+def test_huge_starting_values_all_get_the_same_clear_error(arguments):
+    arguments = {"w0": 0.0, "x": 2.0, "y_true": 6.0, "lr": 0.1, "steps": 3} | arguments
+    with pytest.raises(ValueError, match="w0, x and y_true are too large"):
+        gd.descend(**arguments)
+
+
+def test_a_learning_rate_that_overflows_in_one_step_is_a_diverged_run():
+    history = gd.descend(0.0, 2.0, 6.0, 1e308, 5)
+    assert history.diverged and all(math.isfinite(w) for w in history.weights)

@@ -86,3 +86,16 @@ def test_draw_returns_a_png_figure_with_no_system_binary(monkeypatch):
     arrows = [t for t in fig.axes[0].texts if not t.get_text()]
     assert len(arrows) == len(set(g.edges))  # one arrow per distinct edge
     assert fig._repr_png_().startswith(b"\x89PNG")
+
+
+
+def test_a_thousand_op_chain_walks_and_prints_without_recursion():
+    w = torch.tensor(1.0, requires_grad=True)
+    y = w
+    for _ in range(1000):
+        y = y * 1.0
+    chain = graph.walk(y, {"w": w})
+    assert len(chain.nodes) == 1001 and chain.count("MulBackward0") == 1000
+    assert chain.text().splitlines()[-1].endswith("w ()")
+    with pytest.raises(ValueError, match="text"):
+        chain.draw()

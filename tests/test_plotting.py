@@ -34,3 +34,20 @@ def test_save_figure_writes_under_assets_images(tmp_path, monkeypatch):
 @pytest.mark.parametrize("n", [1, 4])
 def test_small_grids(n):
     assert plotting.figure(1, n)[1].shape == (1, n)
+
+
+
+@pytest.mark.parametrize("lesson, name", [
+    ("../..", "x.png"), ("02-autograd", "../x.png"), ("02-autograd", "{tmp}/x.png"),
+    ("{tmp}", "x.png"), ("02-autograd", "a/b.png"), ("02-autograd", "a\\b.png"), ("..", "x.png"),
+    ("02-autograd", ""), ("02-autograd", "x.exe"), (2, "x.png"),
+])
+def test_save_figure_keeps_to_assets_images(tmp_path, monkeypatch, lesson, name):
+    repo = tmp_path / "repo"
+    (repo / "lessons_lib").mkdir(parents=True)
+    monkeypatch.chdir(repo)
+    lesson, name = (v.format(tmp=tmp_path) if isinstance(v, str) else v for v in (lesson, name))
+    fig = plotting.weight_and_loss([0, 1], [4, 1], w_true=1.0)
+    with pytest.raises((ValueError, TypeError), match="lesson|name"):
+        plotting.save_figure(fig, lesson, name)
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []  # nothing written anywhere

@@ -35,6 +35,7 @@ class FakeGpuQueue:
 def fake_cuda(monkeypatch):
     queue = FakeGpuQueue()
     monkeypatch.setattr(torch.cuda, "synchronize", queue.synchronize)
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)  # "cuda" passes the checks
     return queue
 
 

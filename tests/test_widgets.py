@@ -60,3 +60,12 @@ def test_static_twin_has_one_panel_per_setting_and_leaves_the_slider_alone():
     titles = [ax.get_title(loc="left") for ax in twin.axes]
     assert len(titles) == 2 and titles[0].endswith(gd.SLOW) and titles[1].endswith(gd.DIVERGE)
     assert explorer.sliders["lr"].value == 0.07 and explorer.image.value == image
+
+
+
+@pytest.mark.filterwarnings("error")
+def test_line_fit_shows_negative_targets():
+    slider = widgets.line_fit([1.0, 2.0, 3.0], [-3.0, -6.0, -9.0])
+    ax = slider.fig.axes[0]
+    low, high = ax.get_ylim()
+    assert low <= -9.0 and high >= 0.0

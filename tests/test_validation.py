@@ -1,0 +1,69 @@
+"""lessons_lib.validation: each check passes what it should, converts what it can, and refuses the
+rest with a message that names the argument."""
+import math
+import warnings
+
+import numpy as np
+import pytest
+import torch
+
+from lessons_lib import validation
+
+
+def test_real_takes_numbers_and_refuses_the_rest():
+    assert validation.real("lr", 3) == 3.0 and validation.real("lr", np.float32(0.5)) == 0.5
+    for bad, error in [(True, TypeError), ("1", TypeError), (math.nan, ValueError),
+                       (10**400, ValueError), (torch.tensor(1.0), TypeError)]:
+        with pytest.raises(error, match="lr"):
+            validation.real("lr", bad)
+    with pytest.raises(TypeError, match=r"\.item\(\)"):
+        validation.real("lr", torch.tensor(1.0))
+
+
+def test_count_bounds():
+    assert validation.count("steps", np.int64(3), minimum=1, maximum=3) == 3
+    for bad, error in [(2.0, TypeError), (0, ValueError), (4, ValueError)]:
+        with pytest.raises(error, match="steps"):
+            validation.count("steps", bad, minimum=1, maximum=3)
+
+
+def test_array_converts_ints_lists_and_cpu_tensors():
+    assert validation.array("image", [[1, 2], [3, 4]], ndim=2).dtype == np.float64
+    assert validation.array("image", torch.ones(2, 2), ndim=2).shape == (2, 2)
+    assert validation.array("image", np.ones(2, np.float32), keep_float32=True).dtype == np.float32
+    assert np.isnan(validation.array("values", [[np.nan, 1.0]], allow_nan=True)[0, 0])
+
+
+@pytest.mark.parametrize("bad, error, words", [
+    ([[1, 2], [3]], TypeError, "same length"), (np.ones(2, bool), TypeError, "real numbers"),
+    (np.ones(2) * 1j, TypeError, "real numbers"), ([], ValueError, "empty"),
+    (np.ones(3), ValueError, "2-D"), ([[np.inf]], ValueError, "finite"),
+    ([[np.nan]], ValueError, "finite"), ("ab", TypeError, "real numbers"),
+])
+def test_array_refuses(bad, error, words):
+    with pytest.raises(error, match=f"image.*{words}|{words}.*image|image must"):
+        validation.array("image", bad, ndim=2)
+
+
+def test_tensor_device_and_file_name():
+    assert validation.tensor("kernel", torch.ones(2, 2, dtype=torch.int64)).dtype == torch.float32
+    with pytest.raises(TypeError, match="kernel must be a torch.Tensor"):
+        validation.tensor("kernel", np.ones((2, 2)))
+    assert validation.device("device", "cpu") == torch.device("cpu")
+    with pytest.raises(ValueError, match="device"):
+        validation.device("device", "gpu0")
+    for bad in ("..", "a/b.png", "/tmp/x.png", "a\\b.png", ""):
+        with pytest.raises(ValueError, match="name must be a plain name"):
+            validation.file_name("name", bad)
+
+
+def test_no_overflow_turns_overflow_into_a_named_error_and_no_warning():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match="the loss overflowed.*x is too large"):
+            with validation.no_overflow("the loss", "x is too large"):
+                np.array([1e200]) ** 2
+        with validation.no_overflow("the loss", "x is too large"):
+            assert np.array([1e-200]) ** 2 == 0  # underflow is harmless
+    with pytest.raises(ValueError, match="x is too large"):
+        validation.finite("the loss", [1.0, math.inf], "x is too large")
