@@ -148,9 +148,11 @@ extensions = ["myst_nb", "website.sphinx_alt_text"]
 nb_execution_mode = "off"
 nb_merge_streams = True
 myst_enable_extensions = ["dollarmath", "amsmath"]
-exclude_patterns = ["_extra", "_static", "alt-text.json"]
+exclude_patterns = ["_extra", "_static", "_templates", "alt-text.json"]
 html_theme = "sphinx_book_theme"
 html_static_path = ["_static"]
+templates_path = ["_templates"]
+html_context = {{"default_mode": "auto"}}  # left empty, the theme logs a console error
 html_extra_path = ["_extra"]
 html_css_files = ["kernel-free-slider.css"]
 html_js_files = ["kernel-free-slider.js"]
@@ -162,6 +164,7 @@ html_theme_options = {{
     "repository_branch": {ref!r},
     "path_to_docs": "",
     "use_repository_button": True,
+    "use_download_button": False,  # it links to page sources, which the site does not copy
     "launch_buttons": {{"binderhub_url": {binder!r}, "colab_url": {colab!r},
                        "notebook_interface": "jupyterlab"}},
 }}
@@ -179,6 +182,7 @@ def prepare(notebooks: Path, src: Path) -> list[dict]:
         target.parent.mkdir(parents=True, exist_ok=True)
         (shutil.copytree if origin.is_dir() else shutil.copy2)(origin, target)
     shutil.copytree(HERE / "static", src / "_static")
+    shutil.copytree(HERE / "templates", src / "_templates")
     repo, ref = read_pyproject_links()
     alts, books = {}, []
     for path in lessons(notebooks):
