@@ -112,7 +112,8 @@ def add_sliders(books: list, extra: Path) -> list[dict]:
         note["data"] = {"text/html": sliders.slider_html(frames, f"kf-{stem}-{cell_id}", urls),
                         "text/plain": WIDGET_NOTE}
         made.append({"page": stem, "cell": cell_id, "sweep": frames.name,
-                     "frames": len(names), "bytes": frames.size, "seconds": seconds})
+                     "frames": len(names), "bytes": frames.size, "seconds": seconds,
+                     "values": frames.values})
     return made
 
 
