@@ -140,7 +140,8 @@ def slider_html(frames: Frames, uid: str, frame_urls: list) -> str:
     e = html.escape
     held = ", ".join(f"{k} = {v:.4g}" for k, v in frames.held.items())
     note = ("Pre-rendered at build time by the slider's own code"
-            + (f", with {held} held still" if held else "") + ". Run the notebook for every slider.")
+            + (f", with {held} held still" if held else "")
+            + ". Run the notebook for every slider.")
     data = json.dumps({"frames": frame_urls, "values": frames.readouts,
                        "statuses": frames.statuses, "label": frames.label})
     i = frames.start

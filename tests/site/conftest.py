@@ -87,23 +87,38 @@ AXE_RUN = """async () => {
 }"""
 
 
-def visit(browser, base: str, path: str) -> dict:
-    found = {"console": [], "failed": [], "links": [], "sliders": [], "axe": [], "images": []}
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.on("console", lambda m: found["console"].append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: found["console"].append(str(e)))
-    page.on("requestfailed", lambda r: found["failed"].append(f"{r.url} ({r.failure})"))
-    page.on("response", lambda r: found["failed"].append(f"{r.url} (HTTP {r.status})")
-            if r.status >= 400 else None)
+class Visitor:
+    """One browser page that visits the site's pages in turn, recording for the current one."""
 
-    def outside(route):
-        found["failed"].append(f"{route.request.url} (outside 127.0.0.1)")
+    def __init__(self, browser, base: str):
+        self.base, self.found = base, None
+        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+        self.page = page = self.context.new_page()
+        page.on("console", lambda m: self.record("console", m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.record("console", str(e)))
+        page.on("requestfailed", lambda r: self.record("failed", f"{r.url} ({r.failure})"))
+        page.on("response", lambda r: self.record("failed", f"{r.url} (HTTP {r.status})")
+                if r.status >= 400 else None)
+        page.route(lambda url: urlsplit(url).hostname not in ("127.0.0.1", None), self.outside)
+
+    def record(self, kind: str, text: str) -> None:
+        if self.found is not None:
+            self.found[kind].append(text)
+
+    def outside(self, route) -> None:
+        self.record("failed", f"{route.request.url} (outside 127.0.0.1)")
         route.abort()
 
-    page.route(lambda url: urlsplit(url).hostname not in ("127.0.0.1", None), outside)
+    def visit(self, path: str) -> dict:
+        self.found = {"console": [], "failed": [], "links": [], "sliders": [], "axe": [],
+                      "images": []}
+        visit(self.page, self.base, path, self.found)
+        found, self.found = self.found, None
+        return found
+
+
+def visit(page, base: str, path: str, found: dict) -> None:
     page.goto(f"{base}/{path}", wait_until="load")
-    page.wait_for_load_state("networkidle")
     found["links"] = page.eval_on_selector_all("a[href]", "as => as.map(a => a.href)")
     found["images"] = page.eval_on_selector_all(
         "img", "is => is.map(i => ({src: i.getAttribute('src'), alt: i.getAttribute('alt')}))")
@@ -128,11 +143,12 @@ def visit(browser, base: str, path: str) -> dict:
             slider.scroll_into_view_if_needed()
             page.evaluate("window.scrollBy(0, -120)")
         page.screenshot(path=str(ARTIFACTS / f"{Path(path).stem}.png"))
-    context.close()
-    return found
 
 
 @pytest.fixture(scope="session")
 def visits(built, server, browser) -> dict:
     """{page path: what its visit found}, every page of the site visited once."""
-    return {path: visit(browser, server, path) for path in page_paths(built[1])}
+    visitor = Visitor(browser, server)
+    visits = {path: visitor.visit(path) for path in page_paths(built[1])}
+    visitor.context.close()
+    return visits
