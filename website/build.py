@@ -144,6 +144,7 @@ CONF = """\
 import sys
 sys.path.insert(0, {root!r})
 project = "Backprop by Hand"
+author = "the Backprop by Hand contributors"
 html_title = "Backprop by Hand"
 extensions = ["myst_nb", "website.sphinx_alt_text"]
 nb_execution_mode = "off"
@@ -222,8 +223,13 @@ def build(notebooks: Path = ROOT / "notebooks", out: Path = SITE) -> dict:
 
 
 def serve(folder: Path = SITE, port: int = 8000) -> None:
+    """Serve on 127.0.0.1, port 8000 or, when that is taken, any free one."""
     handler = partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
-    with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as server:
+    try:
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    except OSError:
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    with server:
         print(f"Serving the course website at http://127.0.0.1:{server.server_port}/ "
               "(Ctrl-C stops it)", flush=True)
         server.serve_forever()
@@ -232,10 +238,12 @@ def serve(folder: Path = SITE, port: int = 8000) -> None:
 def main(args: list[str]) -> None:
     report = build()
     print(result_text(report), flush=True)
+    if "--serve" in args and (SITE / "index.html").exists():
+        if report["returncode"] != 0:
+            print("The build has warnings (above); serving what it wrote anyway.", flush=True)
+        serve()
     if report["returncode"] != 0:
         sys.exit(1)
-    if "--serve" in args:
-        serve()
 
 
 def result_text(report: dict) -> str:
