@@ -68,8 +68,12 @@ def sweep_values(slider, max_frames: int = MAX_FRAMES) -> list[tuple]:
     indices = sorted(set(evenly.tolist()) | {start})
     values = [slider.min + i * slider.step for i in indices]
     if isinstance(slider.value, int):
-        return [(int(round(v)), f"{int(round(v)):d}") for v in values]
-    return [(round(v, 12), f"{v:.4g}") for v in values]
+        values = [int(round(v)) for v in values]
+    else:
+        values = [round(v, 12) for v in values]
+    shown = getattr(slider, "readout_format", None) or ("d" if isinstance(slider.value, int)
+                                                        else ".2f")
+    return [(v, format(v, shown)) for v in values]  # the readout as the live slider shows it
 
 
 def drawer(figure):
