@@ -1,5 +1,6 @@
 """A temporary copy of the lessons with the pending "site-slider" entries added (see
-pending_slider_specs.py): only to a cell that has none and whose code calls the builder."""
+pending_slider_specs.py): only to a cell that has none and whose code calls the builder.
+`python -m tests.site.notebooks_with_specs` adds them to notebooks/ itself, in place."""
 import shutil
 from pathlib import Path
 
@@ -20,5 +21,12 @@ def copy_with_specs(notebooks: Path, folder: Path) -> Path:
             if spec and sliders.SPEC_KEY not in cell.metadata and f"{function}(" in cell.source:
                 cell.metadata[sliders.SPEC_KEY] = spec
         nbformat.write(nb, folder / path.name)
-    shutil.copytree(notebooks.parent / "assets", folder.parent / "assets", dirs_exist_ok=True)
+    if folder.resolve() != notebooks.resolve():
+        shutil.copytree(notebooks.parent / "assets", folder.parent / "assets", dirs_exist_ok=True)
     return folder
+
+
+if __name__ == "__main__":  # for the merger: add the pending entries to notebooks/ in place
+    from website.build import ROOT
+
+    copy_with_specs(ROOT / "notebooks", ROOT / "notebooks")

@@ -124,3 +124,14 @@ def test_every_image_has_descriptive_alt_text(visits):
                if not (img["alt"] or "").strip()
                or re.search(r"\.(png|svg|jpe?g|gif)$", img["alt"].strip())]
     assert not missing, f"{len(missing)} images without alt text:\n" + "\n".join(missing[:20])
+
+
+def test_search_finds_a_lesson(browser, server):
+    page = browser.new_page()
+    try:
+        page.goto(f"{server}/search.html?q=learning+rate", wait_until="load")
+        page.wait_for_selector("ul.search li a", timeout=15_000)
+        hits = page.eval_on_selector_all("ul.search li a", "as => as.map(a => a.href)")
+    finally:
+        page.close()
+    assert any("01-gradient-descent.html" in hit for hit in hits), hits
