@@ -108,8 +108,6 @@ def test_each_spec_names_the_builder_and_arguments_its_cell_calls(tmp_path):
             cell_value = evaluate(nb, index, expression)
             assert same(cell_value, sliders.resolve(spec["kwargs"][key])), (
                 f"{name} cell {index}: {key} differs from the cell's")
-        built = sliders.build_slider(spec)
-        assert spec["sweep"] in built.sliders, f"{name} cell {index}: no slider {spec['sweep']!r}"
         checked += 1
     assert checked, "no slider cell carries a site-slider entry"
 
