@@ -7,6 +7,8 @@
     python3 tasks.py execute notebooks/01-gradient-descent.ipynb    ...or just the ones named
     python3 tasks.py bench      run the benchmarks (they print ratios, not pass/fail)
     python3 tasks.py bench training_step --figure    ...or one of them, with its own options
+    python3 tasks.py site       build the course website into build/site/ from the stored notebooks
+    python3 tasks.py site --serve    ...and serve it on 127.0.0.1
 
 Setup makes a project-local virtual environment in .venv. On Linux without an NVIDIA GPU it
 installs PyTorch's CPU build (never the multi-GB CUDA one). Setup is skipped when .venv already
@@ -113,8 +115,16 @@ def bench(args: list[str]) -> None:
         run(py, script, *args, cwd=ROOT)
 
 
+def site(args: list[str]) -> None:
+    """The website (website/build.py): Sphinx + MyST-NB from the stored outputs, no re-execution.
+    It installs MathJax and axe-core from website/package-lock.json with npm the first time."""
+    py = setup()
+    sys.exit(subprocess.run([py, "-m", "website.build", *args], cwd=ROOT,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)}).returncode)
+
+
 TASKS = {"setup": lambda args: setup(), "lab": lab, "test": test, "execute": execute,
-         "bench": bench}
+         "bench": bench, "site": site}
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in TASKS:

@@ -1,0 +1,154 @@
+"""Fixtures for the website tests: one build, one server on 127.0.0.1, one Chromium, one visit
+of every page, shared by all the tests in tests/site/.
+
+The build reads a temporary copy of the lessons with the pending "site-slider" entries added
+(tests/site/pending_slider_specs.py) until the notebooks carry them. Each page is opened once;
+the visit records console errors, failed requests (any request off 127.0.0.1 counts as failed:
+the site must fetch nothing from outside), the internal links, axe-core's serious and critical
+violations, and what ArrowRight does to each kernel-free slider.
+"""
+import functools
+import http.server
+import threading
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.browser import jupyterlab
+from tests.site.notebooks_with_specs import copy_with_specs
+from website import build as site_build
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts" / "site"
+AXE = site_build.NODE_MODULES / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    """(report, site folder, the notebooks it was built from)."""
+    work = tmp_path_factory.mktemp("site")
+    notebooks = copy_with_specs(ROOT / "notebooks", work / "notebooks")
+    report = site_build.build(notebooks, work / "site")
+    print(site_build.result_text(report))
+    return report, work / "site", notebooks
+
+
+@pytest.fixture(scope="session")
+def server(built):
+    handler = functools.partial(Quiet, directory=str(built[1]))
+    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as httpd:
+        thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+        thread.start()
+        yield f"http://127.0.0.1:{httpd.server_port}"
+        httpd.shutdown()
+
+
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def browser():
+    # Missing pieces fail the tests with what to install; they never skip them.
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("The site tests need Playwright for Python: run `python3 tasks.py setup`.",
+                    pytrace=False)
+    try:
+        executable = jupyterlab.find_chromium()
+    except jupyterlab.ChromiumNotFound as error:
+        pytest.fail(str(error), pytrace=False)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable,
+                                             args=jupyterlab.CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def page_paths(site: Path) -> list[str]:
+    """Every page: the HTML files, less the theme's template leftovers in _static/."""
+    return sorted(str(p.relative_to(site)) for p in site.rglob("*.html")
+                  if p.relative_to(site).parts[0] != "_static")
+
+
+SLIDER_STATE = """box => ({src: box.querySelector('img.kf-frame').getAttribute('src'),
+  readout: box.querySelector('.kf-readout').textContent,
+  status: box.querySelector('.kf-status').textContent,
+  complete: box.querySelector('img.kf-frame').complete
+            && box.querySelector('img.kf-frame').naturalWidth > 0})"""
+AXE_RUN = """async () => {
+  const result = await axe.run(document, {resultTypes: ['violations']});
+  return result.violations.filter(v => ['serious', 'critical'].includes(v.impact))
+    .map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.length,
+                first: v.nodes[0].target.join(' ')}));
+}"""
+
+
+class Visitor:
+    """One browser page that visits the site's pages in turn, recording for the current one."""
+
+    def __init__(self, browser, base: str):
+        self.base, self.found = base, None
+        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+        self.page = page = self.context.new_page()
+        page.on("console", lambda m: self.record("console", m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.record("console", str(e)))
+        page.on("requestfailed", lambda r: self.record("failed", f"{r.url} ({r.failure})"))
+        page.on("response", lambda r: self.record("failed", f"{r.url} (HTTP {r.status})")
+                if r.status >= 400 else None)
+        page.route(lambda url: urlsplit(url).hostname not in ("127.0.0.1", None), self.outside)
+
+    def record(self, kind: str, text: str) -> None:
+        if self.found is not None:
+            self.found[kind].append(text)
+
+    def outside(self, route) -> None:
+        self.record("failed", f"{route.request.url} (outside 127.0.0.1)")
+        route.abort()
+
+    def visit(self, path: str) -> dict:
+        self.found = {"console": [], "failed": [], "links": [], "sliders": [], "axe": [],
+                      "images": []}
+        visit(self.page, self.base, path, self.found)
+        found, self.found = self.found, None
+        return found
+
+
+def visit(page, base: str, path: str, found: dict) -> None:
+    page.goto(f"{base}/{path}", wait_until="load")
+    found["links"] = page.eval_on_selector_all("a[href]", "as => as.map(a => a.href)")
+    found["images"] = page.eval_on_selector_all(
+        "img", "is => is.map(i => ({src: i.getAttribute('src'), alt: i.getAttribute('alt')}))")
+    for box in page.query_selector_all(".kf-slider"):
+        before = box.evaluate(SLIDER_STATE)
+        picture_before = box.query_selector("img.kf-frame").screenshot()
+        box.query_selector("input[type=range]").focus()
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function("img => img.complete", arg=box.query_selector("img.kf-frame"))
+        after = box.evaluate(SLIDER_STATE)
+        picture_after = box.query_selector("img.kf-frame").screenshot()
+        found["sliders"].append({"before": before, "after": after,
+                                 "pixels_changed": picture_before != picture_after,
+                                 "label": box.query_selector("label").text_content()})
+        page.keyboard.press("ArrowLeft")
+    page.add_script_tag(path=str(AXE))
+    found["axe"] = page.evaluate(AXE_RUN)
+    if path in ("index.html", "notebooks/01-gradient-descent.html"):
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        slider = page.query_selector(".kf-slider")
+        if slider:
+            slider.scroll_into_view_if_needed()
+            page.evaluate("window.scrollBy(0, -120)")
+        page.screenshot(path=str(ARTIFACTS / f"{Path(path).stem}.png"))
+
+
+@pytest.fixture(scope="session")
+def visits(built, server, browser) -> dict:
+    """{page path: what its visit found}, every page of the site visited once."""
+    visitor = Visitor(browser, server)
+    visits = {path: visitor.visit(path) for path in page_paths(built[1])}
+    visitor.context.close()
+    return visits
