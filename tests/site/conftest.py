@@ -1,8 +1,7 @@
 """Fixtures for the website tests: one build, one server on 127.0.0.1, one Chromium, one visit
 of every page, shared by all the tests in tests/site/.
 
-The build reads a temporary copy of the lessons with the pending "site-slider" entries added
-(tests/site/pending_slider_specs.py) until the notebooks carry them. Each page is opened once;
+The build reads the stored notebooks, as `python3 tasks.py site` does. Each page is opened once;
 the visit records console errors, failed requests (any request off 127.0.0.1 counts as failed:
 the site must fetch nothing from outside), the internal links, axe-core's serious and critical
 violations, and what ArrowRight does to each kernel-free slider.
@@ -16,7 +15,6 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.browser import jupyterlab
-from tests.site.notebooks_with_specs import copy_with_specs
 from website import build as site_build
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,7 +26,7 @@ AXE = site_build.NODE_MODULES / "axe-core" / "axe.min.js"
 def built(tmp_path_factory):
     """(report, site folder, the notebooks it was built from)."""
     work = tmp_path_factory.mktemp("site")
-    notebooks = copy_with_specs(ROOT / "notebooks", work / "notebooks")
+    notebooks = ROOT / "notebooks"
     report = site_build.build(notebooks, work / "site")
     print(site_build.result_text(report))
     return report, work / "site", notebooks

@@ -13,14 +13,12 @@ import numpy as np
 import PIL.Image
 import pytest
 
-from tests.site.notebooks_with_specs import copy_with_specs
 from website import sliders
 from website.build import ROOT, lessons
 
 
 def spec_cells(folder):
-    notebooks = copy_with_specs(ROOT / "notebooks", folder / "notebooks")
-    for path in lessons(notebooks):
+    for path in lessons(ROOT / "notebooks"):
         nb = nbformat.read(path, as_version=4)
         for index, cell in enumerate(nb.cells):
             if sliders.SPEC_KEY in cell.metadata:
