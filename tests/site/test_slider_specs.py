@@ -79,6 +79,8 @@ def same(a, b) -> bool:
     if dataclasses.is_dataclass(a) and dataclasses.is_dataclass(b):
         return type(a) is type(b) and all(same(getattr(a, f.name), getattr(b, f.name))
                                           for f in dataclasses.fields(a))
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):  # e.g. a run's models
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
     if isinstance(a, (np.ndarray, list, tuple)) or isinstance(b, (np.ndarray, list, tuple)):
         return np.shape(a) == np.shape(b) and np.allclose(np.asarray(a, float),
                                                           np.asarray(b, float), rtol=0, atol=0)
