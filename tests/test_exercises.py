@@ -1,14 +1,12 @@
 """The checker mechanism: numbers, choices, learner functions, hints and worked solutions.
 Every lesson's own exercises are tested in tests/test_exercises_lessons.py."""
-from fractions import Fraction
-
-import pytest
-import torch
-
 import math
 import warnings
+from fractions import Fraction
 
 import numpy as np
+import pytest
+import torch
 
 from lessons_lib import exercises, gradient_descent
 
@@ -117,7 +115,7 @@ def _grad_off(x):
 
 
 def _warns(x):
-    warnings.warn("a learner's warning")
+    warnings.warn("a learner's warning", stacklevel=2)
     return torch.tensor(2 * x, requires_grad=True)
 
 

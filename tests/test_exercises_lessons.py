@@ -147,7 +147,8 @@ def test_write_the_function_exercises(key):
         assert feedback.message.startswith("Case ")  # says which case failed
     solved = module.solution(name).answer
     if name in ("mse_function", "chain_gradient"):  # the solution gives every case's value
-        assert checker(lambda *args, _it=iter(solved): next(_it)).correct
+        values = iter(solved)
+        assert checker(lambda *args: next(values)).correct
 
 
 def reference_step(w, x, y_true, lr):
