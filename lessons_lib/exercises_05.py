@@ -139,7 +139,10 @@ def _cube_grad(x: float) -> float:
     return float(v.grad)
 
 
-def _three_uses(x=4.0):
+CUBE_X = 2.5  # exercise 4: the lesson never cubes it
+
+
+def _three_uses(x=CUBE_X):
     return _cube_grad(x), [
         Mistake(x**2, "That is one share only, as if each use overwrote .grad. backward adds "
                 "every share."),
@@ -150,7 +153,7 @@ def _three_uses(x=4.0):
 
 
 def three_uses(answer):
-    """x.grad after (x * x * x).backward() at x = 4, in the tiny engine."""
+    """x.grad after (x * x * x).backward() at x = 2.5, in the tiny engine."""
     right, mistakes = _three_uses()
     return BOOK.with_help("three_uses", check_number(answer, right, mistakes))
 
@@ -158,8 +161,9 @@ def three_uses(answer):
 BOOK.add("three_uses", [
     "x feeds the first multiply twice and the second multiply once: three shares.",
     "Each share is the product of the other two factors, x * x.",
-], lambda: Solution(("x * x * x uses x three times; each share is x * x = 4 * 4 = 16",
-                     f"backward adds them: 3 * 16 = {3 * 4.0**2:g}",
-                     f"tiny_autograd gives {_cube_grad(4.0):g}"), _cube_grad(4.0)))
+], lambda: Solution((f"x * x * x uses x three times; each share is x * x = {CUBE_X:g} * "
+                     f"{CUBE_X:g} = {CUBE_X**2:g}",
+                     f"backward adds them: 3 * {CUBE_X**2:g} = {3 * CUBE_X**2:g}",
+                     f"tiny_autograd gives {_cube_grad(CUBE_X):g}"), _cube_grad(CUBE_X)))
 
 ANSWERS = {"count_nodes": _count_nodes, "mul_nodes": _mul_nodes, "three_uses": _three_uses}

@@ -11,8 +11,8 @@ from lessons_lib import exercises, exercises_05
                                    5: "One short"}),
     (exercises_05.mul_nodes, 9, {64: "one per output pixel", 576: "every scalar product",
                                  8: "the adds", 4: "2x2"}),
-    (exercises_05.three_uses, 48, {16: "one share only", 32: "Two shares", 64: "the value",
-                                   12: "3 * x squared"}),
+    (exercises_05.three_uses, 18.75, {6.25: "one share only", 12.5: "Two shares",
+                                      15.625: "the value", 7.5: "3 * x squared"}),
 ])
 def test_right_answer_and_diagnosed_slips(checker, right, slips):
     assert checker(None).status == exercises.NOT_ATTEMPTED
