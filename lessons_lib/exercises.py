@@ -198,11 +198,18 @@ def _restored_state():
                     setattr(module, key, value)
 
 
+def _seconds(seconds) -> float:
+    seconds = validation.positive("seconds", seconds)
+    if not 1e-3 <= seconds <= 60:
+        raise ValueError(f"seconds must be from 0.001 to 60, got {seconds!r}")
+    return seconds
+
+
 def run_learner(function, args: tuple, seconds: float = TIME_LIMIT_S):
     """Call the learner's function(*args): (result, None), or (None, what went wrong)."""
     if not isinstance(args, tuple):
         raise TypeError(f"args must be a tuple, got {type(args).__name__}")
-    seconds = validation.positive("seconds", seconds)
+    seconds = _seconds(seconds)
     if not callable(function):
         return None, f"expected a function, got {type(function).__name__} {function!r:.40}"
     try:
@@ -251,9 +258,13 @@ class Case:
 def check_function(function, cases, slips=(), seconds: float = TIME_LIMIT_S) -> Feedback:
     """Run the learner's function on each Case; say which case failed and how.
     slips: (what, rule, diagnosis), where rule(*args) computes what that slip returns."""
-    cases = tuple(cases)
-    if not cases or not all(isinstance(case, Case) for case in cases):
+    if not isinstance(cases, (list, tuple)) or not cases or not all(
+            isinstance(case, Case) for case in cases):
         raise TypeError("cases must be a non-empty list of Case(label, make_args, expected)")
+    if not isinstance(slips, (list, tuple)) or not all(
+            isinstance(slip, tuple) and len(slip) == 3 and callable(slip[1]) for slip in slips):
+        raise TypeError("slips must be a list of (what, rule, diagnosis), rule a function")
+    seconds = _seconds(seconds)
     results = []
     for n, case in enumerate(cases):
         result, problem = run_learner(function, case.make_args(), seconds)

@@ -1,5 +1,6 @@
 """Checkers, hints and worked solutions for lesson 06's exercises. Right answers come from
 lessons_lib.features: counting the model's parameters, training it, measuring kernels."""
+import functools
 import inspect
 
 import numpy as np
@@ -62,6 +63,7 @@ BOOK.add("learned_numbers", [
 ], _solve_count)
 
 
+@functools.cache  # deterministic (seed 0): train once per session
 def _copied_run():
     images, labels = features.make_images()
     images = images.copy()
@@ -140,7 +142,7 @@ DIAGNOSES = {
 }
 
 
-def written_out(kernel):
+def _written_out(kernel):
     """The worked solution, from NumPy alone."""
     k = np.asarray(kernel, dtype=float)
     k = k - k.mean()
@@ -180,9 +182,9 @@ def _solve_likeness():
         "centre both kernels: subtract each one's mean weight",
         "correlation = (a . b) / (|a| |b|) of the centred weights",
         "do it with features.SOBEL and with features.SOBEL.T; take the larger size",
-        f"e.g. for the checker's third kernel: {written_out(k):.3f}",
-        inspect.getsource(written_out).replace("def written_out", "def edge_likeness"),
-    ), round(float(written_out(k)), 3))
+        f"e.g. for the checker's third kernel: {_written_out(k):.3f}",
+        inspect.getsource(_written_out).replace("def _written_out", "def edge_likeness"),
+    ), round(float(_written_out(k)), 3))
 
 
 BOOK.add("edge_likeness", [

@@ -26,7 +26,7 @@ def test_copied_channel_is_answered_by_training():
 
 def test_edge_likeness_accepts_the_measure_and_diagnoses_slips():
     assert exercises_06.edge_likeness(lambda k: None).status == exercises.NOT_ATTEMPTED
-    assert exercises_06.edge_likeness(exercises_06.written_out).correct
+    assert exercises_06.edge_likeness(exercises_06._written_out).correct
 
     def copied(kernel):
         return features.sobel_correlation(kernel)
