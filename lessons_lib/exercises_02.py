@@ -128,14 +128,14 @@ def _diagnose(w, before, got, loss, want, step):
 
 BOOK.add("training_step", [
     "Five lines: loss = (w * x - y_true) ** 2; loss.backward(); update; zero; return.",
-    "The update must change the caller's w in place and untracked: `with torch.no_grad(): "
-    "w -= lr * w.grad`, then `w.grad.zero_()`, then `return loss.item()`.",
+    "The update must change the caller's w in place, untracked: `w -= lr * w.grad` inside a "
+    "`torch.no_grad()` block; then `w.grad.zero_()`, then `return loss.item()`.",
 ], lambda: Solution((
     "def train_step(w, x, y_true, lr):",
     "    loss = (w * x - y_true) ** 2",
     "    loss.backward()",
-    "    with torch.no_grad():",
-    "        w -= lr * w.grad",
+    "    with torch.no_grad():  # an update autograd must not record",
+    "        w -= w.grad * lr",
     "    w.grad.zero_()",
     "    return loss.item()",
     "the lesson's run: w = " + ", ".join(f"{v:.4g}" for v in gd.descend(0.0, 2.0, 6.0, 0.1,
