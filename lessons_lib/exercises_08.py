@@ -13,7 +13,7 @@ STEP = (16, 64, 5)  # exercise 3: a whole training step
 
 def _forgotten_rule():
     return "synchronize", [
-        Mistake("warm-up", "Look at its first line: one untimed fn() call runs before the clock "
+        Mistake("warm-up", "It does warm up: one untimed fn() call runs before the clock "
                 "starts. Think about what a GPU is still doing when the loop ends."),
         Mistake("threads", "A plain clock around plain calls runs with the threads PyTorch "
                 "already uses. The 1-thread default belongs to torch.utils.benchmark.Timer, "
