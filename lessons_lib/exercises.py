@@ -217,7 +217,7 @@ def run_learner(function, args: tuple, seconds: float = TIME_LIMIT_S):
             warnings.simplefilter("ignore")  # the learner's own warnings stay out of the feedback
             return function(*args), None
     except _TimeUp:
-        return None, f"it ran for more than {seconds:g} s: is there an endless loop?"
+        return None, f"it ran for more than {seconds:g} s (an endless loop?)"
     except RecursionError:
         return None, "it called itself without end (RecursionError)"
     except Exception as error:  # the learner's code: say what it raised

@@ -81,3 +81,12 @@ def test_no_exercise_gives_its_answer_away(path):
             continue
         leaks += [(name, answer, token) for token in _numbers(above) if gives_away(token, answer)]
     assert leaks == [], f"{path.name}: answers printed above their exercise: {leaks[:10]}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name[:2])
+def test_every_exercise_of_the_lesson_is_in_its_notebook(path):
+    module = importlib.import_module(f"lessons_lib.exercises_{path.name[:2]}")
+    cells = nbformat.read(path, as_version=4).cells
+    called = {name for cell in cells if cell.cell_type == "code"
+              for _, name in CALL.findall(cell.source)}
+    assert set(module.BOOK.names) <= called, set(module.BOOK.names) - called
