@@ -2,7 +2,8 @@
 computed, never typed in; each Mistake's value is the slip it describes, computed."""
 import numpy as np
 
-from lessons_lib.exercises import Case, Hints, Mistake, Solution, check_function, check_number
+from lessons_lib.exercises import Hints, Mistake, Solution, check_number
+from lessons_lib.exercises_functions import Case, check_function
 
 BOOK = Hints("exercises_00")
 hint, solution = BOOK.hint, BOOK.solution

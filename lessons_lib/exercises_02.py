@@ -15,8 +15,8 @@ from lessons_lib.exercises import (
     Mistake,
     Solution,
     check_number,
-    run_learner,
 )
+from lessons_lib.exercises_functions import run_learner
 
 BOOK = Hints("exercises_02")
 hint, solution = BOOK.hint, BOOK.solution

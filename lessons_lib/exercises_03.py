@@ -3,7 +3,8 @@ lessons_lib.chain_rule and torch; each Mistake's value is the slip it describes,
 import torch
 
 from lessons_lib import chain_rule
-from lessons_lib.exercises import Case, Hints, Mistake, Solution, check_function, check_number
+from lessons_lib.exercises import Hints, Mistake, Solution, check_number
+from lessons_lib.exercises_functions import Case, check_function
 
 BOOK = Hints("exercises_03")
 hint, solution = BOOK.hint, BOOK.solution

@@ -5,14 +5,8 @@ import numpy as np
 import torch
 
 from lessons_lib import autograd_conv, graph, tiny_autograd
-from lessons_lib.exercises import (
-    Case,
-    Hints,
-    Mistake,
-    Solution,
-    check_function,
-    check_number,
-)
+from lessons_lib.exercises import Hints, Mistake, Solution, check_number
+from lessons_lib.exercises_functions import Case, check_function
 
 BOOK = Hints("exercises_05")
 hint, solution = BOOK.hint, BOOK.solution

@@ -8,15 +8,14 @@ import numpy as np
 from lessons_lib import features
 from lessons_lib.exercises import (
     WRONG,
-    Case,
     Feedback,
     Hints,
     Mistake,
     Solution,
     check_choice,
-    check_function,
     check_number,
 )
+from lessons_lib.exercises_functions import Case, check_function
 
 BOOK = Hints("exercises_06")
 hint, solution = BOOK.hint, BOOK.solution

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from lessons_lib import exercises, gradient_descent
+from lessons_lib import exercises, exercises_functions, gradient_descent
 
 
 def test_check_number_statuses():
@@ -95,7 +95,7 @@ def test_right_to_two_digits_is_close_not_wrong():
 
 
 def _cases():
-    return [exercises.Case(f"x={x}", lambda x=x: (x,), 2 * x) for x in (1.0, -3.5)]
+    return [exercises_functions.Case(f"x={x}", lambda x=x: (x,), 2 * x) for x in (1.0, -3.5)]
 
 
 def _loops(x):
@@ -138,7 +138,7 @@ def test_check_function_survives_any_learner_function(function, status, words):
     grad = gradient_descent.grad
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # nothing the learner's code warns may reach the notebook
-        feedback = exercises.check_function(function, _cases(),
+        feedback = exercises_functions.check_function(function, _cases(),
                                             [("triple", lambda x: 3 * x, "No.")], seconds=0.2)
     assert feedback.status == status and words in feedback.message, feedback.message
     assert torch.is_grad_enabled() and torch.get_default_dtype() == torch.float32
@@ -150,13 +150,13 @@ def test_learner_arguments_are_fresh_for_every_case():
         total = float(a.sum())
         a[:] = 0
         return total
-    cases = [exercises.Case(str(n), lambda: (np.ones(3),), 3.0) for n in range(2)]
-    assert exercises.check_function(spoils, cases).correct
+    cases = [exercises_functions.Case(str(n), lambda: (np.ones(3),), 3.0) for n in range(2)]
+    assert exercises_functions.check_function(spoils, cases).correct
 
 
 def test_check_function_and_run_learner_reject_bad_setups():
     with pytest.raises(TypeError, match="cases"):
-        exercises.check_function(lambda x: x, [])
+        exercises_functions.check_function(lambda x: x, [])
     with pytest.raises(TypeError, match="args"):
-        exercises.run_learner(lambda x: x, [1])
-    assert exercises.run_learner(lambda x: x + 1, (1,)) == (2, None)
+        exercises_functions.run_learner(lambda x: x, [1])
+    assert exercises_functions.run_learner(lambda x: x + 1, (1,)) == (2, None)

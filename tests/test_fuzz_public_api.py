@@ -152,6 +152,7 @@ def _fast():
 EXERCISE_MODULES = [exercises_00, exercises_01, exercises_02, exercises_03, exercises_04,
                     *(importlib.import_module(f"lessons_lib.exercises_0{n}") for n in (5, 6, 7)),
                     exercises_08]
+EXERCISES_FUNCTIONS = importlib.import_module("lessons_lib.exercises_functions")
 
 
 def _learner_function_rows():
@@ -174,11 +175,11 @@ EXERCISE_TARGETS = [
     Target("exercises.check_choice", exercises.check_choice,
            lambda: {"answer": "a", "expected": "a", "options": ["a", "b"],
                     "mistakes": [exercises.Mistake("b", "x")]}, examples=25),
-    Target("exercises.check_function", exercises.check_function,
+    Target("exercises_functions.check_function", EXERCISES_FUNCTIONS.check_function,
            lambda: {"function": lambda x: 2 * x,
-                    "cases": [exercises.Case("x=1", lambda: (1.0,), 2.0)],
+                    "cases": [EXERCISES_FUNCTIONS.Case("x=1", lambda: (1.0,), 2.0)],
                     "slips": [("triple", lambda x: 3 * x, "No.")], "seconds": 1.0}),
-    Target("exercises.run_learner", exercises.run_learner,
+    Target("exercises_functions.run_learner", EXERCISES_FUNCTIONS.run_learner,
            lambda: {"function": lambda x: x + 1, "args": (1,), "seconds": 1.0}),
     *[_checker(module, name) for module in EXERCISE_MODULES for name in module.ANSWERS],
     *_learner_function_rows(),
@@ -399,7 +400,7 @@ NOT_FUZZED = {
     "exercises.Hints.solution": "kept as it is (issue 16)",
     "exercises.Hints.with_help": "kept as it is (issue 16)",
     "exercises.Hints.names": "a property",
-    "exercises.Case": "a record: one case a learner's function is run on",
+    "exercises_functions.Case": "a record: one case a learner's function is run on",
     "gradient_descent.Step": "a record that descend returns",
     "gradient_descent.History": "a record that descend returns",
     "gradient_descent.History.weights": "a property",
