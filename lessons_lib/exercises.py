@@ -7,6 +7,7 @@ mistakes produce, and says which mistake it looks like. An untouched answer (Non
     Mistake(value, diagnosis)     an answer a known slip produces, and what to say about it
     check_number(answer, expected, mistakes)  -> Feedback
     check_choice(answer, expected, options, mistakes)  -> Feedback
+    (check_function, for "write the function" exercises, is in exercises_functions.)
 """
 import math
 import numbers
@@ -99,7 +100,17 @@ def check_number(answer, expected: float, mistakes=(), rel_tol: float = 1e-3,
             return Feedback(WRONG, f"Not quite ({answer:g}). {mistake.diagnosis}")
     if expected != 0 and _close(answer, -expected, rel_tol, abs_tol):
         return Feedback(WRONG, f"Not quite ({answer:g}): right size, wrong sign.")
+    if not whole and _two_digits(answer, expected):
+        return Feedback(WRONG, f"Close ({answer:g}): give four significant digits.")
     return Feedback(WRONG, f"Not quite ({answer:g}). Work through it once more, step by step.")
+
+
+def _two_digits(answer: float, expected: float) -> bool:
+    """Right to two significant digits: within half a unit of expected's second digit."""
+    if expected == 0 or not math.isfinite(expected):
+        return False
+    unit = 10.0 ** (math.floor(math.log10(abs(expected))) - 1)
+    return abs(answer - expected) <= unit / 2
 
 
 def check_choice(answer, expected: str, options, mistakes=()) -> Feedback:

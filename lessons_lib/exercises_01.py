@@ -1,52 +1,100 @@
-"""Checkers for lesson 01's exercises. Right answers come from lessons_lib.gradient_descent."""
+"""Checkers, hints and worked solutions for lesson 01's exercises, on a NEW example (x = 3,
+y_true = 6) the lesson never runs. Right answers come from lessons_lib.gradient_descent; each
+Mistake's value is the slip it describes, computed."""
 from lessons_lib import gradient_descent as gd
-from lessons_lib import validation
-from lessons_lib.exercises import Mistake, check_number
+from lessons_lib.exercises import Hints, Mistake, Solution, check_choice, check_number
+
+BOOK = Hints("exercises_01")
+hint, solution = BOOK.hint, BOOK.solution
+
+W, X, Y_TRUE, LR = 1.0, 3.0, 6.0, 0.02  # exercise 1's example
+REGIME_LR = 0.1  # exercise 3's learning rate, on the same x = 3
+REGIMES = (gd.SLOW, gd.ONE_STEP, gd.OVERSHOOT, gd.OSCILLATE, gd.DIVERGE)
 
 
-def one_update(answer, w=1.0, x=3.0, y_true=6.0, lr=0.02):
-    """w after one update from w = 1, for x = 3, y_true = 6, lr = 0.02."""
-    w, x, y_true = (validation.bounded(n, v) for n, v in (("w", w), ("x", x), ("y_true", y_true)))
-    if x == 0:
-        raise ValueError("x must not be 0: the gradient would be 0 and the exercise empty")
-    g = gd.grad(w, x, y_true)
-    right = gd.descend(w, x, y_true, lr, 1).weights[-1]
-    return check_number(answer, right, [
-        Mistake(w + lr * g, "Right size, wrong sign: did you add the step instead of "
+def _one_update():
+    g = gd.grad(W, X, Y_TRUE)
+    return gd.descend(W, X, Y_TRUE, LR, 1).weights[-1], [
+        Mistake(W + LR * g, "Right size, wrong sign: did you add the step instead of "
                 "subtracting it? The update goes against the gradient."),
-        Mistake(w - lr * g / 2, "Half the step: the derivative of (...)**2 brings down a "
+        Mistake(W - LR * g / 2, "Half the step: the derivative of (...)**2 brings down a "
                 "factor 2."),
-        Mistake(w - lr * g / x, "The gradient is missing its factor x: the prediction is w * x, "
+        Mistake(W - LR * g / X, "The gradient is missing its factor x: the prediction is w * x, "
                 "so the chain rule multiplies by x."),
-        Mistake(-lr * g, "That is only the step, -lr * grad: add it to the old w."),
-    ])
+        Mistake(-LR * g, "That is only the step, -lr * grad: add it to the old w."),
+    ]
 
 
-def one_step_lr(answer, x=3.0):
-    """The learning rate that lands on the answer in exactly one step, for x = 3."""
-    x = validation.bounded("x", x)
-    if x < 1e-50:
-        raise ValueError(f"x must be positive and at least 1e-50, got {x!r}")
-    right = 1 / (2 * x**2)  # makes the contraction factor 1 - 2 * x**2 * lr zero
-    return check_number(answer, right, [
-        Mistake(2 / (2 * x**2), "That rate makes the factor -1: it oscillates forever. The "
+def one_update(answer):
+    """w after one update from w = 1, for x = 3, y_true = 6, lr = 0.02."""
+    right, mistakes = _one_update()
+    return BOOK.with_help("one_update", check_number(answer, right, mistakes))
+
+
+BOOK.add("one_update", [
+    "Two steps: the gradient 2 * (w * x - y_true) * x at w = 1, then w - lr * gradient.",
+    f"The prediction is {W:g} * {X:g}; its error against {Y_TRUE:g} is negative, so the "
+    "gradient is negative and w goes up.",
+], lambda: Solution((
+    f"prediction = {W:g} * {X:g} = {W * X:g}, error = {W * X - Y_TRUE:g}",
+    f"gradient = 2 * ({W * X - Y_TRUE:g}) * {X:g} = {gd.grad(W, X, Y_TRUE):g}",
+    f"w = {W:g} - {LR:g} * ({gd.grad(W, X, Y_TRUE):g}) = {_one_update()[0]:.6g}",
+), _one_update()[0]))
+
+
+def _one_step_lr():
+    right = 1 / (2 * X**2)  # makes the contraction factor 1 - 2 * x**2 * lr zero
+    return right, [
+        Mistake(2 / (2 * X**2), "That rate makes the factor -1: it oscillates forever. The "
                 "factor is 1 - 2 * x**2 * lr; make it 0."),
-        Mistake(1 / (2 * x), "The curvature of (w * x - y)**2 is 2 * x**2, not 2 * x."),
+        Mistake(1 / (2 * X), "The curvature of (w * x - y)**2 is 2 * x**2, not 2 * x."),
         Mistake(1 / (2 * 2.0**2), "That is the answer for the lesson's x = 2; here x = 3."),
-    ])
+    ]
 
 
-def loss_at_step_3(answer, w0=0.0, x=2.0, y_true=6.0, lr=0.1):
-    """The loss that step 3 of the lesson's table prints."""
-    history = gd.descend(w0, x, y_true, lr, 3)
-    if len(history.steps) < 3:
-        raise ValueError("w0, x, y_true and lr make the run diverge before step 3")
-    step3 = history.steps[2]
-    return check_number(answer, step3.loss, [
-        Mistake(gd.loss(step3.w, x, y_true), "That is the loss after step 3's update; the table "
-                "measures the loss before updating."),
-        Mistake(history.steps[1].loss, "That is step 2's loss: step 3 starts from the w that "
-                "step 2 printed."),
-        Mistake(abs(history.steps[1].w * x - y_true), "That is the size of the "
-                "error, not yet squared."),
-    ])
+def one_step_lr(answer):
+    """The learning rate that lands on the answer in exactly one step, for x = 3."""
+    right, mistakes = _one_step_lr()
+    return BOOK.with_help("one_step_lr", check_number(answer, right, mistakes))
+
+
+BOOK.add("one_step_lr", [
+    "Each update multiplies the distance to the answer by 1 - 2 * x**2 * lr.",
+    "One step lands exactly when that factor is 0: solve 1 - 2 * 9 * lr = 0.",
+], lambda: Solution((
+    f"factor = 1 - 2 * {X:g}**2 * lr = 1 - {2 * X**2:g} * lr",
+    f"factor = 0 when lr = 1 / {2 * X**2:g} = {_one_step_lr()[0]:.6g}",
+    f"check: gd.contraction({_one_step_lr()[0]:.6g}, {X:g}) = "
+    f"{gd.contraction(_one_step_lr()[0], X):.2g}",
+), _one_step_lr()[0]))
+
+
+def _regime():
+    right = gd.lr_regime(REGIME_LR, X)
+    return right, [
+        Mistake(gd.DIVERGE, "lr is above the one-step rate, so it overshoots; but it diverges "
+                "only when the factor 1 - 2 * x**2 * lr drops below -1."),
+        Mistake(gd.SLOW, "For x = 3 the curvature is 2 * 9 = 18: this lr is larger than the "
+                "one-step rate 1/18, so the factor is negative."),
+        Mistake(gd.OSCILLATE, "That needs a factor of exactly -1 (lr = 1/9 here)."),
+    ]
+
+
+def regime(answer):
+    """Predict, before running: what does lr = 0.1 do on the x = 3 example?"""
+    right, mistakes = _regime()
+    return BOOK.with_help("regime", check_choice(answer, right, REGIMES, mistakes))
+
+
+BOOK.add("regime", [
+    "Compute the factor 1 - 2 * x**2 * lr that every step multiplies the distance by.",
+    "Between 0 and 1: slow. Exactly 0: one step. Between -1 and 0: overshoots but shrinks. "
+    "-1: oscillates. Below -1: grows.",
+], lambda: Solution((
+    f"factor = 1 - 2 * {X:g}**2 * {REGIME_LR:g} = {gd.contraction(REGIME_LR, X):.4g}",
+    "between -1 and 0: each step jumps past the answer, but lands closer",
+    "distance to the answer: " + ", ".join(
+        f"{w - Y_TRUE / X:+.3g}" for w in gd.descend(0.0, X, Y_TRUE, REGIME_LR, 4).weights),
+), _regime()[0]))
+
+ANSWERS = {"one_update": _one_update, "one_step_lr": _one_step_lr, "regime": _regime}

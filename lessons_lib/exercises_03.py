@@ -1,42 +1,157 @@
-"""Checkers for lesson 03's exercises. Right answers come from lessons_lib.chain_rule and torch."""
+"""Checkers, hints and worked solutions for lesson 03's exercises. Right answers come from
+lessons_lib.chain_rule and torch; each Mistake's value is the slip it describes, computed."""
 import torch
 
-from lessons_lib import chain_rule, validation
-from lessons_lib.exercises import Mistake, check_number
+from lessons_lib import chain_rule
+from lessons_lib.exercises import Hints, Mistake, Solution, check_number
+from lessons_lib.exercises_functions import Case, check_function
+
+BOOK = Hints("exercises_03")
+hint, solution = BOOK.hint, BOOK.solution
+
+X_OUTER = 2.0  # exercise 1: z = 2x - 1, y = z**3
+X_CHAIN = 0.5  # exercise 2: the lesson's chain at a new input
+KERNEL_SIZE, IMAGE_SIDE = 5, 28  # exercise 3
 
 
-def outer_inner(answer, x=2.0):
-    """dy/dx for z = 3x + 1, y = z**2, at x = 2: (dy/dz) * (dz/dx)."""
-    x = validation.bounded("x", x)
-    z = 3 * x + 1
-    dy_dz, dz_dx = 2 * z, 3.0
-    return check_number(answer, dy_dz * dz_dx, [
-        Mistake(dy_dz, "That is dy/dz alone: multiply by how fast z moves with x (dz/dx = 3)."),
-        Mistake(2 * x * dz_dx, "dy/dz = 2z must be taken at z = 3x + 1, not at x."),
-        Mistake(2 * dz_dx, "The derivative of z**2 is 2z: it depends on where you are, z."),
-    ])
+def _outer_inner():
+    z = 2 * X_OUTER - 1
+    dy_dz, dz_dx = 3 * z**2, 2.0
+    return dy_dz * dz_dx, [
+        Mistake(dy_dz, "That is dy/dz alone: multiply by how fast z moves with x (dz/dx = 2)."),
+        Mistake(3 * X_OUTER**2 * dz_dx, "dy/dz = 3z**2 must be taken at z = 2x - 1, not at x."),
+        Mistake(2 * z * dz_dx, "The derivative of z**3 is 3z**2, not 2z."),
+        Mistake(z**3, "That is y itself, not how fast it moves."),
+    ]
 
 
-def weight_gradient(answer, x=0.5):
-    """dloss/dw of lesson 03's chain (w = 3, b = -4, y_true = 1) at x = 0.5."""
-    steps = chain_rule.backward(chain_rule.tiny_network(), x)
+def _torch_outer_inner():
+    x = torch.tensor(X_OUTER, requires_grad=True)
+    ((2 * x - 1) ** 3).backward()
+    return float(x.grad)
+
+
+def outer_inner(answer):
+    """dy/dx for z = 2x - 1, y = z**3, at x = 2: (dy/dz) * (dz/dx)."""
+    right, mistakes = _outer_inner()
+    return BOOK.with_help("outer_inner", check_number(answer, right, mistakes))
+
+
+BOOK.add("outer_inner", [
+    "Forward first: what is z at x = 2?",
+    "Then two local derivatives, dy/dz = 3z**2 (at that z) and dz/dx = 2, multiplied.",
+], lambda: Solution((
+    f"z = 2 * {X_OUTER:g} - 1 = {2 * X_OUTER - 1:g}",
+    f"dy/dz = 3 * {2 * X_OUTER - 1:g}**2 = {3 * (2 * X_OUTER - 1) ** 2:g}, dz/dx = 2",
+    f"dy/dx = {3 * (2 * X_OUTER - 1) ** 2:g} * 2 = {_outer_inner()[0]:g}",
+    f"torch agrees: x.grad = {_torch_outer_inner():g}",
+), _outer_inner()[0]))
+
+
+def _weight_gradient():
+    steps = chain_rule.backward(chain_rule.tiny_network(), X_CHAIN)
     multiply = steps[-1]  # the first layer, reached last on the way back
-    return check_number(answer, multiply.param_grad, [
+    return multiply.param_grad, [
         Mistake(multiply.downstream, "That is dloss/dx. For the weight, the local gradient of "
                 "w * x is x (how the output moves with w), not w."),
         Mistake(multiply.upstream, "That is the upstream gradient alone: multiply it by the "
                 "local d(w * x)/dw = x."),
-    ])
+    ]
 
 
-def conv_parameter_count(answer, kernel_size=5):
-    """How many numbers get a gradient in nn.Conv2d(1, 1, kernel_size=5)?"""
-    kernel_size = validation.count("kernel_size", kernel_size, minimum=1, maximum=28)
-    layer = torch.nn.Conv2d(1, 1, kernel_size=kernel_size)
+def weight_gradient(answer):
+    """dloss/dw of lesson 03's chain (w = 3, b = -4, y_true = 1) at x = 0.5."""
+    right, mistakes = _weight_gradient()
+    return BOOK.with_help("weight_gradient", check_number(answer, right, mistakes))
+
+
+BOOK.add("weight_gradient", [
+    "Forward first: w * x, then + b, then square, then the loss; write every value down.",
+    "Backward: start at 1, multiply by each local derivative on the way back; at the multiply, "
+    "the weight's local derivative is x.",
+], lambda: Solution((
+    f"x = {X_CHAIN:g}; forward values: "
+    + ", ".join(f"{v:g}" for v in chain_rule.forward(chain_rule.tiny_network(), X_CHAIN)),
+) + tuple(f"{s.name}: upstream {s.upstream:g} x local {s.local:g} = {s.downstream:g}"
+              for s in chain_rule.backward(chain_rule.tiny_network(), X_CHAIN))
+    + (f"dloss/dw = upstream at the multiply x x = {_weight_gradient()[0]:g}",),
+    _weight_gradient()[0]))
+
+
+def _conv_parameter_count():
+    layer = torch.nn.Conv2d(1, 1, kernel_size=KERNEL_SIZE)
     right = sum(p.numel() for p in layer.parameters())
-    return check_number(answer, right, [
-        Mistake(kernel_size**2, "Those are the weights; the bias gets a gradient too."),
-        Mistake(kernel_size + 1, "kernel_size=5 means a 5x5 grid of weights, plus the bias."),
-        Mistake(kernel_size**2 + 1 + 28 * 28, "The input image is data, not a parameter: it "
-                "gets no update."),
-    ], whole=True)
+    return right, [
+        Mistake(KERNEL_SIZE**2, "Those are the weights; the bias gets a gradient too."),
+        Mistake(KERNEL_SIZE + 1, "kernel_size=5 means a 5x5 grid of weights, plus the bias."),
+        Mistake(KERNEL_SIZE**2 + 1 + IMAGE_SIDE**2, "The 28x28 input image is data, not a "
+                "parameter: it gets no update."),
+        Mistake((IMAGE_SIDE - KERNEL_SIZE + 1) ** 2, "That is the number of outputs; the "
+                "parameters are the kernel's weights and its bias."),
+    ]
+
+
+def conv_parameter_count(answer):
+    """How many numbers get a gradient update in nn.Conv2d(1, 1, kernel_size=5) on 28x28?"""
+    right, mistakes = _conv_parameter_count()
+    return BOOK.with_help("conv_parameter_count", check_number(answer, right, mistakes,
+                                                                 rel_tol=0, whole=True))
+
+
+BOOK.add("conv_parameter_count", [
+    "Only parameters get an update: the image is data, and the outputs are computed.",
+    "A 5x5 kernel has 5 * 5 weights; nn.Conv2d adds a bias unless told bias=False.",
+], lambda: Solution((
+    f"weights: {KERNEL_SIZE} * {KERNEL_SIZE} = {KERNEL_SIZE**2}, bias: 1",
+    "torch: " + ", ".join(f"{name} {tuple(p.shape)}" for name, p in
+                          torch.nn.Conv2d(1, 1, kernel_size=KERNEL_SIZE).named_parameters()),
+    f"total {_conv_parameter_count()[0]}",
+), _conv_parameter_count()[0]))
+
+# Exercise 4: write dloss/dw of the lesson's chain as a function, checked on fresh values.
+GRAD_CASES = ((1.5, 3.0, -4.0, 1.0), (1.0, 2.0, 0.5, 3.0), (-2.0, 0.5, 2.0, 0.0))
+
+
+def _grad_w(x, w, b, y_true):
+    return chain_rule.gradients(chain_rule.tiny_network(w, b, y_true), x)["w"]
+
+
+def _slip(drop):
+    """dloss/dw with one factor of the chain left out: the slip that forgets it."""
+    def rule(x, w, b, y_true):
+        a = w * x + b
+        factors = {"outer": 2 * (a * a - y_true), "inner": 2 * a, "x": x}
+        factors.pop(drop)
+        return factors.popitem()[1] * factors.popitem()[1]
+    return rule
+
+
+GRAD_SLIPS = (
+    ("dloss/d(w * x)", _slip("x"), "Multiply by the multiply's local derivative for w: x."),
+    ("missing the square's 2a", _slip("inner"), "The square layer's local derivative is "
+     "2 * (w * x + b): it belongs in the chain."),
+    ("missing the loss's 2 * (a**2 - y_true)", _slip("outer"), "Start the chain at the loss: "
+     "its local derivative is 2 * (square - y_true)."),
+)
+
+
+def chain_gradient(function):
+    """`function(x, w, b, y_true)`: dloss/dw of the chain loss = ((w * x + b)**2 - y_true)**2."""
+    cases = [Case(f"x={x:g}, w={w:g}, b={b:g}, y_true={y:g}", lambda args=(x, w, b, y): args,
+                  _grad_w(x, w, b, y)) for x, w, b, y in GRAD_CASES]
+    return BOOK.with_help("chain_gradient", check_function(function, cases, GRAD_SLIPS))
+
+
+BOOK.add("chain_gradient", [
+    "Name the values on the way forward: a = w * x + b, s = a**2, loss = (s - y_true)**2.",
+    "Multiply the local derivatives from the loss back to w: 2 * (s - y_true), then 2 * a, "
+    "then x.",
+], lambda: Solution((
+    "def chain_gradient(x, w, b, y_true):",
+    "    a = w * x + b",
+    "    return 2 * (a**2 - y_true) * 2 * a * x",
+) + tuple(f"at x={x:g}, w={w:g}, b={b:g}, y_true={y:g}: {_grad_w(x, w, b, y):g}"
+          for x, w, b, y in GRAD_CASES), [_grad_w(*case) for case in GRAD_CASES]))
+
+ANSWERS = {"outer_inner": _outer_inner, "weight_gradient": _weight_gradient,
+           "conv_parameter_count": _conv_parameter_count}

@@ -1,52 +1,271 @@
-"""Checkers for lesson 04's exercises. Right answers come from lessons_lib.conv2d."""
+"""Checkers, hints and worked solutions for lesson 04's exercises.
+
+They use a NEW 3x3 image, 2x2 kernel, bias and target that the lesson never shows, so every
+answer needs the lesson's method, not its tables. Right answers and worked solutions come from
+lessons_lib.conv2d; each Mistake's value is the slip it describes, computed.
+"""
 import numpy as np
 
 from lessons_lib import conv2d
-from lessons_lib.conv2d_widgets import IMAGE, KERNEL, TARGET, WEIGHT_NAMES
-from lessons_lib.exercises import Mistake, check_choice, check_number
+from lessons_lib.conv2d_widgets import WEIGHT_NAMES
+from lessons_lib.exercises import Hints, Mistake, Solution, check_choice, check_number
 
-LR = 1e-5
+BOOK = Hints("exercises_04")
+hint, solution = BOOK.hint, BOOK.solution
+
+IMAGE = np.array([[2.0, 0.0, 1.0], [1.0, 3.0, 0.0], [0.0, 2.0, 1.0]])
+KERNEL = np.array([[3.0, 2.0], [-2.0, 1.0]])
+BIAS = 0.25
+TARGET = np.array([[1.0, 5.0], [2.0, 4.0]])
+POSITIONS = ("top-left", "top-right", "bottom-left", "bottom-right")  # of the 2x2 output too
+CENTRE = (1, 1)  # the input pixel whose gradient exercise 5 asks for
 
 
-def _gradients():
-    output = conv2d.conv2d_numpy(IMAGE, KERNEL)
-    return output, conv2d.kernel_grad_numpy(IMAGE, conv2d.blame(output, TARGET), KERNEL.shape)
+def _forward(bias=BIAS):
+    output = conv2d.conv2d_numpy(IMAGE, KERNEL) + bias
+    return output, conv2d.blame(output, TARGET)
 
 
-def bottom_right_gradient(answer):
-    """The bottom-right weight's gradient: sum of (pixel it multiplied) x (blame) over 9 places."""
-    output, grads = _gradients()
-    with_outputs = conv2d.kernel_grad_numpy(IMAGE, output, KERNEL.shape)[1, 1]
-    others = {name: grads.flat[n] for n, name in enumerate(WEIGHT_NAMES) if n != 3}
-    mistakes = [Mistake(with_outputs, "Half the answer: multiply the pixels by the blame scores "
-                        "(2 x output), not by the outputs; the square's derivative brings a 2.")]
-    mistakes += [Mistake(value, f"That is the {name} weight's gradient: the bottom-right weight "
-                         "multiplies the bottom-right pixel of each 2x2 patch.")
-                 for name, value in others.items()]
-    return check_number(answer, grads[1, 1], mistakes)
+def _terms(a: int, b: int):
+    """The four pixel x blame terms of weight [a, b]'s gradient, one per output position."""
+    _, blame = _forward()
+    return [(IMAGE[i + a, j + b], blame[i, j]) for i, j in np.ndindex(*blame.shape)]
+
+
+def _line(terms) -> str:
+    return " + ".join(f"{p:g} x {q:g}" for p, q in terms) + f" = {sum(p * q for p, q in terms):g}"
+
+
+# 1. One output (top-right), bias included.
+def _output_top_right():
+    patch = IMAGE[0:2, 1:3]
+    right = float(np.sum(patch * KERNEL) + BIAS)
+    return right, [
+        Mistake(right - BIAS, f"You left out the bias: every output adds b = {BIAS:g}."),
+        Mistake(float(np.sum(IMAGE[0:2, 0:2] * KERNEL) + BIAS), "That is the top-left output: "
+                "the top-right one uses the patch one column to the right."),
+        Mistake(float(np.sum(patch * KERNEL[::-1, ::-1]) + BIAS), "You flipped the kernel: "
+                "here (as in PyTorch) each weight multiplies the pixel in the same place."),
+    ]
+
+
+def output_top_right(answer):
+    """The top-right output of the new image and kernel, with the bias."""
+    right, mistakes = _output_top_right()
+    return BOOK.with_help("output_top_right", check_number(answer, right, mistakes))
+
+
+BOOK.add("output_top_right", [
+    "The top-right output's patch is the 2x2 block in rows 0-1, columns 1-2 of the image.",
+    "Multiply each patch pixel by the weight in the same place, add the four products, then "
+    "add the bias.",
+], lambda: Solution((
+    "patch = " + str(IMAGE[0:2, 1:3].tolist()) + ", kernel = " + str(KERNEL.tolist()),
+    _line(list(zip(IMAGE[0:2, 1:3].ravel(), KERNEL.ravel()))) + " (patch x kernel)",
+    f"+ bias {BIAS:g} = {_output_top_right()[0]:g}",
+), _output_top_right()[0]))
+
+
+# 2. One blame score (bottom-left).
+def _blame_bottom_left():
+    output, blame = _forward()
+    right = float(blame[1, 0])
+    return right, [
+        Mistake(float(output[1, 0] - TARGET[1, 0]), "That is the error; the blame is the "
+                "derivative of the squared error, 2 x (output - target)."),
+        Mistake(float(2 * (TARGET[1, 0] - output[1, 0])), "Target minus output: the blame is "
+                "2 x (output - target), positive when the output is too big."),
+        Mistake(float(conv2d.blame(_forward(0.0)[0], TARGET)[1, 0]), "You left out the bias "
+                "in the output."),
+    ]
+
+
+def blame_bottom_left(answer):
+    """The blame score, dloss/doutput, at the bottom-left output."""
+    right, mistakes = _blame_bottom_left()
+    return BOOK.with_help("blame_bottom_left", check_number(answer, right, mistakes))
+
+
+BOOK.add("blame_bottom_left", [
+    "First compute the bottom-left output (patch in rows 1-2, columns 0-1, plus the bias).",
+    "The loss is the sum of (output - target) squared; its derivative for one output is "
+    "2 x (output - target).",
+], lambda: Solution((
+    f"output = {_line(list(zip(IMAGE[1:3, 0:2].ravel(), KERNEL.ravel())))} + {BIAS:g} "
+    f"= {_forward()[0][1, 0]:g}",
+    f"blame = 2 x ({_forward()[0][1, 0]:g} - {TARGET[1, 0]:g}) = {_forward()[1][1, 0]:g}",
+), _blame_bottom_left()[0]))
+
+
+# 3. One weight's gradient (bottom-right).
+def _weight_bottom_right():
+    output, blame = _forward()
+    grads = conv2d.kernel_grad_numpy(IMAGE, blame, KERNEL.shape)
+    mistakes = [Mistake(float(conv2d.kernel_grad_numpy(IMAGE, output - TARGET, (2, 2))[1, 1]),
+                        "Half the answer: the blame is 2 x (output - target); the square's "
+                        "derivative brings the 2.")]
+    mistakes += [Mistake(float(grads.flat[n]), f"That is the {name} weight's gradient: the "
+                         "bottom-right weight multiplies the bottom-right pixel of each patch.")
+                 for n, name in enumerate(WEIGHT_NAMES) if n != 3]
+    mistakes.append(Mistake(float(np.sum(blame * KERNEL[1, 1])), "That multiplies the blame by "
+                            "the weight; a weight's gradient multiplies it by the PIXEL the "
+                            "weight touched."))
+    return float(grads[1, 1]), mistakes
+
+
+def weight_bottom_right(answer):
+    """dloss/d(bottom-right weight): the sum of pixel x blame over the four positions."""
+    right, mistakes = _weight_bottom_right()
+    return BOOK.with_help("weight_bottom_right", check_number(answer, right, mistakes))
+
+
+BOOK.add("weight_bottom_right", [
+    "You need all four blame scores first (four outputs, then 2 x (output - target)).",
+    "At each of the four positions, the bottom-right weight touches the bottom-right pixel of "
+    "the patch; multiply that pixel by the blame there and add the four products.",
+], lambda: Solution((
+    "blame map = " + str(_forward()[1].tolist()),
+    "pixel x blame: " + _line(_terms(1, 1)),
+), _weight_bottom_right()[0]))
+
+
+# 4. The bias gradient.
+def _bias_gradient():
+    output, blame = _forward()
+    return float(blame.sum()), [
+        Mistake(float((output - TARGET).sum()), "Half the answer: the blame is 2 x (output - "
+                "target)."),
+        Mistake(float(blame.mean()), "That is the mean; the bias is used by all four outputs, "
+                "so its gradient is the SUM of their blame."),
+        Mistake(float(blame[0, 0]), "That is one position's blame; the bias is used at all four: "
+                "add them."),
+        Mistake(float(conv2d.blame(_forward(0.0)[0], TARGET).sum()), "You left out the bias "
+                "in the outputs."),
+    ]
+
+
+def bias_gradient(answer):
+    """dloss/db: the bias adds to every output, so its gradient is the sum of the blame."""
+    right, mistakes = _bias_gradient()
+    return BOOK.with_help("bias_gradient", check_number(answer, right, mistakes))
+
+
+BOOK.add("bias_gradient", [
+    "The bias is added to every one of the four outputs: which rule adds up gradients of the "
+    "uses of one number?",
+    "Moving b by a little moves every output by the same little, so dloss/db = the sum of the "
+    "four blame scores.",
+], lambda: Solution((
+    "blame map = " + str(_forward()[1].tolist()),
+    " + ".join(f"{v:g}" for v in _forward()[1].ravel()) + f" = {_forward()[1].sum():g}",
+), _bias_gradient()[0]))
+
+
+# 5. The gradient of one input pixel (the centre one, touched at all four positions).
+def _pixel_terms():
+    _, blame = _forward()
+    r, c = CENTRE
+    return [(KERNEL[r - i, c - j], blame[i, j]) for i, j in np.ndindex(*blame.shape)
+            if 0 <= r - i < 2 and 0 <= c - j < 2]
+
+
+def _centre_pixel_gradient():
+    terms = _pixel_terms()
+    _, blame = _forward()
+    right = float(sum(w * q for w, q in terms))
+    return right, [
+        Mistake(float(sum(KERNEL[i, j] * blame[i, j] for i, j in np.ndindex(2, 2))),
+                "Each weight paired with the blame at the same index: but at output (i, j) "
+                "the centre pixel meets weight (1 - i, 1 - j), the flipped one."),
+        Mistake(float(sum(IMAGE[CENTRE] * q for _, q in terms)), "That multiplies the blame by "
+                "the pixel; a pixel's gradient multiplies it by the WEIGHT that touched it."),
+        Mistake(float(KERNEL[0, 0] * blame[1, 1]), "That is one of its four uses: the centre "
+                "pixel sits in all four patches, so four terms add."),
+    ]
+
+
+def centre_pixel_gradient(answer):
+    """dloss/d(centre pixel): over each patch it sits in, the weight it met x the blame."""
+    right, mistakes = _centre_pixel_gradient()
+    return BOOK.with_help("centre_pixel_gradient", check_number(answer, right, mistakes))
+
+
+BOOK.add("centre_pixel_gradient", [
+    "The centre pixel sits in all four patches: four uses, so four terms add.",
+    "In the top-left patch it meets the bottom-right weight, in the bottom-right patch the "
+    "top-left weight: each term is that weight x the blame at that output.",
+], lambda: Solution((
+    "blame map = " + str(_forward()[1].tolist()),
+    "weight x blame: " + _line(_pixel_terms()),
+), _centre_pixel_gradient()[0]))
+
+
+# 6. The learning rate that sends the top-left weight exactly to zero.
+def _zeroing_lr():
+    _, blame = _forward()
+    grad = float(conv2d.kernel_grad_numpy(IMAGE, blame, KERNEL.shape)[0, 0])
+    w = float(KERNEL[0, 0])
+    return w / grad, [
+        Mistake(grad / w, "Upside down: w - lr x g = 0 gives lr = w / g."),
+        Mistake(w / (grad / 2), "Your gradient is half the real one: the blame is "
+                "2 x (output - target)."),
+    ]
+
+
+def _updated():
+    grads = conv2d.kernel_grad_numpy(IMAGE, _forward()[1], KERNEL.shape)
+    return conv2d.sgd_update(KERNEL, grads, _zeroing_lr()[0])
+
+
+def zeroing_lr(answer):
+    """The learning rate that makes the top-left weight exactly 0 after one update."""
+    right, mistakes = _zeroing_lr()
+    return BOOK.with_help("zeroing_lr", check_number(answer, right, mistakes))
+
+
+BOOK.add("zeroing_lr", [
+    "The update is new = w - lr x gradient. Which lr makes new = 0?",
+    "Find the top-left weight's gradient (pixel x blame over four positions), then solve "
+    "w - lr x g = 0 for lr: lr = w / g.",
+], lambda: Solution((
+    "gradient of top-left: " + _line(_terms(0, 0)),
+    f"lr = w / g = {KERNEL[0, 0]:g} / {sum(p * q for p, q in _terms(0, 0)):g} "
+    f"= {_zeroing_lr()[0]:.6g}",
+    f"check: conv2d.sgd_update gives top-left = {_updated()[0, 0]:.2g}",
+), _zeroing_lr()[0]))
+
+
+# 7. Predict before computing: which weight moves most in the update?
+def _moves_most():
+    _, blame = _forward()
+    grads = conv2d.kernel_grad_numpy(IMAGE, blame, KERNEL.shape)
+    right = WEIGHT_NAMES[int(np.argmax(np.abs(grads)))]
+    largest = WEIGHT_NAMES[int(np.argmax(np.abs(KERNEL)))]
+    mistakes = [] if largest == right else [Mistake(largest, "It is the largest weight, but a "
+                                                    "step is lr x gradient: the weight's own "
+                                                    "value does not enter.")]
+    brightest = int(np.argmax([IMAGE[a:a + 2, b:b + 2].sum() for a, b in np.ndindex(2, 2)]))
+    if WEIGHT_NAMES[brightest] not in (right, largest):
+        mistakes.append(Mistake(WEIGHT_NAMES[brightest], "Its pixels are the brightest, but the "
+                                "gradient weighs each pixel by its blame, and blame can cancel."))
+    return right, mistakes
 
 
 def moves_most(answer):
-    """Which weight changes most in the update? (All share the learning rate.)"""
-    _, grads = _gradients()
-    right = WEIGHT_NAMES[int(np.argmax(np.abs(grads)))]
-    largest_weight = WEIGHT_NAMES[int(np.argmax(np.abs(KERNEL)))]
-    flipped = np.sign(KERNEL - LR * grads) != np.sign(KERNEL)
-    mistakes = [Mistake(WEIGHT_NAMES[n], "It flips sign, because it started small; but its step, "
-                        "lr x gradient, is not the largest.") for n in np.flatnonzero(flipped)]
-    mistakes.append(Mistake(largest_weight, "It is the largest weight, but the step depends on "
-                            "the gradient, not on the weight's value."))
-    return check_choice(answer, right, WEIGHT_NAMES, mistakes)
+    """Which weight changes most in one update (all share one learning rate)?"""
+    right, mistakes = _moves_most()
+    return BOOK.with_help("moves_most", check_choice(answer, right, WEIGHT_NAMES, mistakes))
 
 
-def new_top_right(answer):
-    """The top-right weight after one update with lr = 0.00001."""
-    _, grads = _gradients()
-    new = conv2d.sgd_update(KERNEL, grads, LR)
-    step = LR * grads[0, 1]
-    return check_number(answer, new[0, 1], [
-        Mistake(KERNEL[0, 1] + step, "Right size, wrong direction: subtract lr x gradient; the "
-                "gradient points uphill."),
-        Mistake(step, "That is the step, lr x gradient: subtract it from the old weight 0.3."),
-        Mistake(KERNEL[0, 1] - grads[0, 1], "You left out the learning rate."),
-    ], rel_tol=1e-3)
+BOOK.add("moves_most", [
+    "Every weight moves by lr x its gradient, with the same lr: compare gradient sizes.",
+    "Each weight's gradient is the sum of pixel x blame over the four positions; big pixels "
+    "where the blame is big (and of one sign) win.",
+], lambda: Solution(tuple(
+    f"{name}: {_line(_terms(a, b))}" for name, (a, b) in zip(WEIGHT_NAMES, np.ndindex(2, 2))
+) + ("largest size wins",), _moves_most()[0]))
+
+ANSWERS = {"output_top_right": _output_top_right, "blame_bottom_left": _blame_bottom_left,
+           "weight_bottom_right": _weight_bottom_right, "bias_gradient": _bias_gradient,
+           "centre_pixel_gradient": _centre_pixel_gradient, "zeroing_lr": _zeroing_lr,
+           "moves_most": _moves_most}

@@ -5,16 +5,8 @@ import numpy as np
 import torch
 
 from lessons_lib import autograd_conv, graph, tiny_autograd
-from lessons_lib.exercises import (
-    CORRECT,
-    NOT_ATTEMPTED,
-    WRONG,
-    Feedback,
-    Hints,
-    Mistake,
-    Solution,
-    check_number,
-)
+from lessons_lib.exercises import Hints, Mistake, Solution, check_number
+from lessons_lib.exercises_functions import Case, check_function
 
 BOOK = Hints("exercises_05")
 hint, solution = BOOK.hint, BOOK.solution
@@ -27,17 +19,23 @@ def _small_graph():
     return graph.walk(((w * x + b) ** 2).sum(), {"w": w, "b": b})
 
 
-def count_nodes(answer):
-    """Nodes in the graph of loss = ((w * x + b) ** 2).sum(), x a plain 3-vector."""
+def _count_nodes():
     g = _small_graph()
     leaves = sum(node.kind == "leaf" for node in g.nodes)
-    return BOOK.with_help("count_nodes", check_number(answer, len(g.nodes), [
+    return len(g.nodes), [
         Mistake(len(g.nodes) - leaves, "Those are the operations only. Each leaf that needs a "
                 "gradient (w and b) gets a node too: AccumulateGrad, which stores its .grad."),
         Mistake(len(g.nodes) + 1, "x needs no gradient, so the backward pass never visits it: "
                 "it is not a node (next_functions has None in its place)."),
         Mistake(len(g.nodes) - 1, "One short: did you count both leaves, w and b, and the sum?"),
-    ], rel_tol=0))
+    ]
+
+
+def count_nodes(answer):
+    """Nodes in the graph of loss = ((w * x + b) ** 2).sum(), x a plain 3-vector."""
+    right, mistakes = _count_nodes()
+    return BOOK.with_help("count_nodes", check_number(answer, right, mistakes, rel_tol=0,
+                                                        whole=True))
 
 
 BOOK.add("count_nodes", [
@@ -55,11 +53,10 @@ def _mul_graph(image_size=10, kernel_size=3):
     return graph.walk(out.sum(), {"kernel": kernel})
 
 
-def mul_nodes(answer, image_size=10, kernel_size=3):
-    """MulBackward0 nodes in conv2d_indexing's graph for a 3x3 kernel on a 10x10 image."""
+def _mul_nodes(image_size=10, kernel_size=3):
     g = _mul_graph(image_size, kernel_size)
     positions = (image_size - kernel_size + 1) ** 2
-    return BOOK.with_help("mul_nodes", check_number(answer, g.count("MulBackward0"), [
+    return g.count("MulBackward0"), [
         Mistake(positions, "That is one per output pixel. Each multiply works on a whole image "
                 "slice at once: one per kernel weight."),
         Mistake(positions * kernel_size**2, "That counts every scalar product. One MulBackward0 "
@@ -67,7 +64,14 @@ def mul_nodes(answer, image_size=10, kernel_size=3):
         Mistake(g.count("AddBackward0"), "Those are the adds: one fewer than the terms they "
                 "join."),
         Mistake(4, "That is for the lesson's 2x2 kernel; this one is 3x3."),
-    ], rel_tol=0))
+    ]
+
+
+def mul_nodes(answer):
+    """MulBackward0 nodes in conv2d_indexing's graph for a 3x3 kernel on a 10x10 image."""
+    right, mistakes = _mul_nodes()
+    return BOOK.with_help("mul_nodes", check_number(answer, right, mistakes, rel_tol=0,
+                                                      whole=True))
 
 
 BOOK.add("mul_nodes", [
@@ -82,6 +86,8 @@ BOOK.add("mul_nodes", [
 # Exercise 3: write ReLU's backward rule for the tiny engine.
 RELU_DATA = np.array([-2.0, -0.5, 0.0, 0.5, 3.0])
 RELU_GRAD = np.array([1.0, 2.0, 3.0, 4.0, 5.0])
+RELU_CASES = ((RELU_DATA, RELU_GRAD), (np.array([[1.5, -3.0], [0.0, -0.25]]),
+                                       np.array([[-2.0, 0.5], [7.0, 1.0]])))
 
 
 def _relu_reference(data, grad):
@@ -104,24 +110,10 @@ RELU_SLIPS = {
 
 def relu_rule(function):
     """`function(data, grad)`: the gradient ReLU passes to its input, as PyTorch computes it."""
-    try:
-        got = function(RELU_DATA.copy(), RELU_GRAD.copy())
-    except Exception as error:  # the learner's code: say what it raised
-        return BOOK.with_help("relu_rule", Feedback(WRONG, f"It raised {type(error).__name__}: "
-                                                           f"{error}"))
-    if got is None:
-        return Feedback(NOT_ATTEMPTED, "Not attempted yet: the function returns None.")
-    got = np.asarray(got, dtype=float)
-    if got.shape == RELU_DATA.shape and np.allclose(got, _relu_reference(RELU_DATA, RELU_GRAD)):
-        return Feedback(CORRECT, "Correct: it matches PyTorch's ReLU backward on "
-                                 f"{RELU_DATA.tolist()}.")
-    for slip, (rule, diagnosis) in RELU_SLIPS.items():
-        if got.shape == RELU_DATA.shape and np.allclose(got, rule(RELU_DATA, RELU_GRAD)):
-            return BOOK.with_help("relu_rule", Feedback(WRONG, f"Not quite: that is {slip}. "
-                                                               f"{diagnosis}"))
-    return BOOK.with_help("relu_rule", Feedback(WRONG, f"Not quite: for inputs "
-                          f"{RELU_DATA.tolist()} and arriving gradient {RELU_GRAD.tolist()} "
-                          f"it returned {got.tolist()}."))
+    cases = [Case(f"data={d.tolist()}, grad={g.tolist()}", lambda d=d, g=g: (d.copy(), g.copy()),
+                  _relu_reference(d, g)) for d, g in RELU_CASES]
+    slips = [(slip, rule, diagnosis) for slip, (rule, diagnosis) in RELU_SLIPS.items()]
+    return BOOK.with_help("relu_rule", check_function(function, cases, slips))
 
 
 BOOK.add("relu_rule", [
@@ -141,20 +133,31 @@ def _cube_grad(x: float) -> float:
     return float(v.grad)
 
 
-def three_uses(answer, x=4.0):
-    """x.grad after (x * x * x).backward() at x = 4, in the tiny engine."""
-    return BOOK.with_help("three_uses", check_number(answer, _cube_grad(x), [
+CUBE_X = 2.5  # exercise 4: the lesson never cubes it
+
+
+def _three_uses(x=CUBE_X):
+    return _cube_grad(x), [
         Mistake(x**2, "That is one share only, as if each use overwrote .grad. backward adds "
                 "every share."),
         Mistake(2 * x**2, "Two shares of three: x appears three times."),
         Mistake(x**3, "That is the value x * x * x, not its gradient."),
         Mistake(3 * x, "Close: the derivative of x cubed is 3 * x squared."),
-    ]))
+    ]
+
+
+def three_uses(answer):
+    """x.grad after (x * x * x).backward() at x = 2.5, in the tiny engine."""
+    right, mistakes = _three_uses()
+    return BOOK.with_help("three_uses", check_number(answer, right, mistakes))
 
 
 BOOK.add("three_uses", [
     "x feeds the first multiply twice and the second multiply once: three shares.",
     "Each share is the product of the other two factors, x * x.",
-], lambda: Solution(("x * x * x uses x three times; each share is x * x = 4 * 4 = 16",
-                     f"backward adds them: 3 * 16 = {3 * 4.0**2:g}",
-                     f"tiny_autograd gives {_cube_grad(4.0):g}"), _cube_grad(4.0)))
+], lambda: Solution((f"x * x * x uses x three times; each share is x * x = {CUBE_X:g} * "
+                     f"{CUBE_X:g} = {CUBE_X**2:g}",
+                     f"backward adds them: 3 * {CUBE_X**2:g} = {3 * CUBE_X**2:g}",
+                     f"tiny_autograd gives {_cube_grad(CUBE_X):g}"), _cube_grad(CUBE_X)))
+
+ANSWERS = {"count_nodes": _count_nodes, "mul_nodes": _mul_nodes, "three_uses": _three_uses}

@@ -35,13 +35,12 @@ def _best_beta_solution() -> Solution:
                      f"(with lr = 4 / (sqrt(lam_max) + sqrt(lam_min))**2 = {lr:.4g})"), beta)
 
 
-def best_beta(answer):
-    """Momentum's best beta for a bowl with curvatures 2 and 200."""
+def _best_beta():
     lam_min, lam_max = CURVATURES
     k, right = lam_max / lam_min, _best_beta_solution().answer
     _, lesson_beta = optimisers.best_momentum(optimisers.conv_bowl(IMAGE, KERNEL.shape,
                                                                    TARGET).curvatures())
-    return BOOK.with_help("best_beta", check_number(answer, right, [
+    return right, [
         Mistake(np.sqrt(right), "That is sqrt(beta), the factor per step: square it."),
         Mistake(((k - 1) / (k + 1)) ** 2, "Use the square root of the curvature ratio, not the "
                 "ratio itself."),
@@ -49,7 +48,13 @@ def best_beta(answer):
                 "rate, (k - 1) / (k + 1); momentum's uses sqrt(k) and is squared."),
         Mistake(lesson_beta, "That is the lesson's beta, for lesson 04's curvatures; this bowl "
                 "has curvatures 2 and 200."),
-    ], rel_tol=2e-3))
+    ]
+
+
+def best_beta(answer):
+    """Momentum's best beta for a bowl with curvatures 2 and 200."""
+    right, mistakes = _best_beta()
+    return BOOK.with_help("best_beta", check_number(answer, right, mistakes, rel_tol=2e-3))
 
 
 BOOK.add("best_beta", [
@@ -67,27 +72,37 @@ def _adam_first_step() -> tuple[float, float, float]:
 
 
 def _adam_solution() -> Solution:
-    g, change, _ = _adam_first_step()
+    g, change, w0 = _adam_first_step()
     return Solution((f"step 1: g = {g:,.0f}; m = 0.1 * g, s = 0.001 * g**2",
                      "bias correction: m_hat = m / (1 - 0.9) = g, s_hat = s / (1 - 0.999) = g**2",
                      f"change = -lr * g / (|g| + eps) = -{ADAM_LR:g} * {g:,.0f} / "
-                     f"({abs(g):,.0f} + 1e-8) = {change:.6f}"), float(change))
+                     f"({abs(g):,.0f} + 1e-8) = {change:.6f}",
+                     f"new weight = {w0:g} + ({change:.6f}) = {w0 + change:.6f}"),
+                    float(w0 + change))
+
+
+def _adam_new_weight():
+    g, change, w0 = _adam_first_step()
+    b1, b2 = 0.9, 0.999
+    return w0 + change, [
+        Mistake(change, "That is the change; add it to the old weight."),
+        Mistake(w0 - ADAM_LR * g, "That is plain gradient descent's step, -lr * g. Adam divides "
+                "by the gradient's running size."),
+        Mistake(w0 - ADAM_LR * (1 - b1) * g / np.sqrt((1 - b2) * g**2), "You left out the bias "
+                "correction: on step 1 divide m by 1 - 0.9 and s by 1 - 0.999."),
+        Mistake(w0 - ADAM_LR * g / np.sqrt((1 - b2) * g**2), "You corrected m but not s: "
+                "divide s by 1 - 0.999 too."),
+        Mistake(w0 - ADAM_LR * (1 - b1) * g / abs(g), "You corrected s but not m: divide m by "
+                "1 - 0.9 too."),
+        Mistake(w0 + ADAM_LR, "Right size, wrong direction: the gradient is positive, so the "
+                "weight goes down."),
+    ]
 
 
 def adam_first_step(answer):
-    """How much Adam (lr = 0.01) changes the bottom-right weight on its first step (new - old)."""
-    g, right, _ = _adam_first_step()
-    b1, b2 = 0.9, 0.999
-    return BOOK.with_help("adam_first_step", check_number(answer, right, [
-        Mistake(-ADAM_LR * g, "That is plain gradient descent's step, -lr * g. Adam divides by "
-                "the gradient's running size."),
-        Mistake(-ADAM_LR * (1 - b1) * g / np.sqrt((1 - b2) * g**2), "You left out the bias "
-                "correction: on step 1 divide m by 1 - 0.9 and s by 1 - 0.999."),
-        Mistake(-ADAM_LR * g / np.sqrt((1 - b2) * g**2), "You corrected m but not s: divide s "
-                "by 1 - 0.999 too."),
-        Mistake(-ADAM_LR * (1 - b1) * g / abs(g), "You corrected s but not m: divide m by "
-                "1 - 0.9 too."),
-    ]))
+    """The bottom-right weight after Adam's first step (lr = 0.01) on lesson 04's problem."""
+    right, mistakes = _adam_new_weight()
+    return BOOK.with_help("adam_first_step", check_number(answer, right, mistakes))
 
 
 BOOK.add("adam_first_step", [
@@ -118,10 +133,7 @@ def _momentum_solution() -> Solution:
                     outcome)
 
 
-def momentum_on_lesson_01(answer):
-    """Lesson 01's w (x = 2, y = 6, from 0) with lr = 0.1 and momentum beta = 0.9."""
-    if answer is None:  # no need to run anything just to say so
-        return check_choice(None, OUTCOMES[0], OUTCOMES)
+def _momentum():
     right, _ = _momentum_outcome()
     mistakes = {
         OUTCOMES[0]: "Plain steps at lr = 0.1 never overshoot (factor 1 - 8 * 0.1 > 0), but "
@@ -130,8 +142,16 @@ def momentum_on_lesson_01(answer):
         OUTCOMES[2]: "The swings shrink: when momentum swings, its factor per step is "
                      "sqrt(beta), and beta is below 1.",
     }
-    return BOOK.with_help("momentum_on_lesson_01", check_choice(
-        answer, right, OUTCOMES, [Mistake(o, d) for o, d in mistakes.items() if o != right]))
+    return right, [Mistake(o, d) for o, d in mistakes.items() if o != right]
+
+
+def momentum_on_lesson_01(answer):
+    """Lesson 01's w (x = 2, y = 6, from 0) with lr = 0.1 and momentum beta = 0.9."""
+    if answer is None:  # no need to run anything just to say so
+        return check_choice(None, OUTCOMES[0], OUTCOMES)
+    right, mistakes = _momentum()
+    return BOOK.with_help("momentum_on_lesson_01", check_choice(answer, right, OUTCOMES,
+                                                                mistakes))
 
 
 BOOK.add("momentum_on_lesson_01", [
@@ -140,3 +160,6 @@ BOOK.add("momentum_on_lesson_01", [
     "Use the lesson's momentum_factor(lr, beta, lam) with lam = 8 (lesson 01's curvature), or "
     "write the two-line momentum loop and watch w.",
 ], _momentum_solution)
+
+ANSWERS = {"best_beta": _best_beta, "adam_first_step": _adam_new_weight,
+           "momentum_on_lesson_01": _momentum}

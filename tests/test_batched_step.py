@@ -171,9 +171,10 @@ def test_multiply_adds_exercise_computes_its_answer_and_spots_each_slip():
         assert hint in exercises_08.forward_multiply_adds(slip).message
 
 
-def test_threads_exercise():
-    assert exercises_08.benchmark_threads(1).correct
-    assert "num_threads=torch.get_num_threads()" in exercises_08.benchmark_threads(8).message
+def test_step_multiply_adds_exercise_is_forward_plus_kernel_gradient():
+    assert exercises_08.step_multiply_adds(2 * batched_step.multiply_adds(16, 64, 5)).correct
+    assert "forward pass alone" in exercises_08.step_multiply_adds(
+        batched_step.multiply_adds(16, 64, 5)).message
 
 
 # --- Issue 16: nothing silently wrong ----------------------------------------------------------

@@ -26,7 +26,7 @@ def test_copied_channel_is_answered_by_training():
 
 def test_edge_likeness_accepts_the_measure_and_diagnoses_slips():
     assert exercises_06.edge_likeness(lambda k: None).status == exercises.NOT_ATTEMPTED
-    assert exercises_06.edge_likeness(exercises_06.written_out).correct
+    assert exercises_06.edge_likeness(exercises_06._written_out).correct
 
     def copied(kernel):
         return features.sobel_correlation(kernel)
@@ -39,7 +39,7 @@ def test_edge_likeness_accepts_the_measure_and_diagnoses_slips():
             (lambda k: abs(features.correlation(k, features.SOBEL)), "SOBEL.T"),
             (lambda k: max(abs(np.ravel(k) @ s.ravel()) / np.linalg.norm(k) / np.linalg.norm(s)
                            for s in (features.SOBEL, features.SOBEL.T)), "mean first"),
-            (lambda k: k.foo, "AttributeError"), (lambda k: 0.5, "the lesson measures")]:
+            (lambda k: k.foo, "AttributeError"), (lambda k: 0.5, "expected")]:
         feedback = exercises_06.edge_likeness(slip)
         assert not feedback.correct and diagnosis in repr(feedback), feedback
     assert exercises_06.hint("edge_likeness", 2).startswith("Hint 2 of 2")

@@ -29,14 +29,16 @@ def test_best_beta_is_polyaks_and_diagnoses_its_slips():
     assert "hint('best_beta')" in repr(exercises_07.best_beta(0.5))
 
 
-def test_adam_first_step_is_minus_lr_and_diagnoses_missing_bias_corrections():
-    assert exercises_07.adam_first_step(-0.01).correct
-    g = 27840  # lesson 04's bottom-right gradient
-    assert "plain gradient descent" in repr(exercises_07.adam_first_step(-0.01 * g))
-    assert "left out the bias" in repr(exercises_07.adam_first_step(-0.01 * 0.1 / np.sqrt(0.001)))
-    assert "but not s" in repr(exercises_07.adam_first_step(-0.01 / np.sqrt(0.001)))
-    assert "but not m" in repr(exercises_07.adam_first_step(-0.001))
-    assert "wrong sign" in repr(exercises_07.adam_first_step(0.01))
+def test_adam_first_step_moves_by_lr_and_diagnoses_missing_bias_corrections():
+    w0, g = 0.1, 27840  # lesson 04's bottom-right weight and its gradient
+    assert exercises_07.adam_first_step(w0 - 0.01).correct
+    assert "That is the change" in repr(exercises_07.adam_first_step(-0.01))
+    assert "plain gradient descent" in repr(exercises_07.adam_first_step(w0 - 0.01 * g))
+    assert "left out the bias" in repr(exercises_07.adam_first_step(
+        w0 - 0.01 * 0.1 / np.sqrt(0.001)))
+    assert "but not s" in repr(exercises_07.adam_first_step(w0 - 0.01 / np.sqrt(0.001)))
+    assert "but not m" in repr(exercises_07.adam_first_step(w0 - 0.001))
+    assert "wrong direction" in repr(exercises_07.adam_first_step(w0 + 0.01))
 
 
 def test_momentum_on_lesson_01_overshoots_then_converges():

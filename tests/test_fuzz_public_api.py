@@ -147,6 +147,45 @@ def _fast():
     return None
 
 
+# --- Exercises (issue 10): the mechanism, then every lesson's checkers --------------------------
+# Any answer, and any learner function, gets a Feedback; never an error.
+EXERCISE_MODULES = [exercises_00, exercises_01, exercises_02, exercises_03, exercises_04,
+                    *(importlib.import_module(f"lessons_lib.exercises_0{n}") for n in (5, 6, 7)),
+                    exercises_08]
+EXERCISES_FUNCTIONS = importlib.import_module("lessons_lib.exercises_functions")
+
+
+def _learner_function_rows():
+    """The "write the function" checkers: `function` (or `train_step`) is what gets fuzzed."""
+    for module in EXERCISE_MODULES:
+        for name in module.BOOK.names:
+            if name in module.ANSWERS:
+                continue
+            fn = getattr(module, name)
+            argument = next(iter(inspect.signature(fn).parameters))
+            yield Target(f"{module.__name__.split('.')[-1]}.{name}", fn,
+                         lambda argument=argument: {argument: lambda *args: None},
+                         fuzzed=(argument,), examples=15)
+
+
+EXERCISE_TARGETS = [
+    Target("exercises.check_number", exercises.check_number,
+           lambda: {"answer": 0.5, "expected": 0.5, "mistakes": [exercises.Mistake(1.0, "x")],
+                    "rel_tol": 1e-3, "abs_tol": 1e-9, "whole": False}, examples=25),
+    Target("exercises.check_choice", exercises.check_choice,
+           lambda: {"answer": "a", "expected": "a", "options": ["a", "b"],
+                    "mistakes": [exercises.Mistake("b", "x")]}, examples=25),
+    Target("exercises_functions.check_function", EXERCISES_FUNCTIONS.check_function,
+           lambda: {"function": lambda x: 2 * x,
+                    "cases": [EXERCISES_FUNCTIONS.Case("x=1", lambda: (1.0,), 2.0)],
+                    "slips": [("triple", lambda x: 3 * x, "No.")], "seconds": 1.0}),
+    Target("exercises_functions.run_learner", EXERCISES_FUNCTIONS.run_learner,
+           lambda: {"function": lambda x: x + 1, "args": (1,), "seconds": 1.0}),
+    *[_checker(module, name) for module in EXERCISE_MODULES for name in module.ANSWERS],
+    *_learner_function_rows(),
+]
+
+
 TARGETS = [
     # autograd_conv
     Target("autograd_conv.conv2d_indexing", autograd_conv.conv2d_indexing,
@@ -231,23 +270,7 @@ TARGETS = [
     # environment
     Target("environment.check", environment.check, dict, examples=1),
     Target("environment.report", environment.report, dict, examples=1),
-    # exercises: the mechanism, then every lesson's checkers (any answer gets a Feedback)
-    Target("exercises.check_number", exercises.check_number,
-           lambda: {"answer": 0.5, "expected": 0.5, "mistakes": [exercises.Mistake(1.0, "x")],
-                    "rel_tol": 1e-3, "abs_tol": 1e-9, "whole": False}, examples=25),
-    Target("exercises.check_choice", exercises.check_choice,
-           lambda: {"answer": "a", "expected": "a", "options": ["a", "b"],
-                    "mistakes": [exercises.Mistake("b", "x")]}, examples=25),
-    *[_checker(module, name) for module, names in [
-        (exercises_00, ("best_slope", "mean_squared_error")),
-        (exercises_01, ("one_update", "one_step_lr", "loss_at_step_3")),
-        (exercises_02, ("accumulated_grad", "accumulated_grad_at_step_2")),
-        (exercises_03, ("outer_inner", "weight_gradient", "conv_parameter_count")),
-        (exercises_04, ("bottom_right_gradient", "moves_most", "new_top_right")),
-        (exercises_08, ("forgotten_rule", "forward_multiply_adds", "benchmark_threads")),
-    ] for name in names],
-    Target("exercises_02.training_step", exercises_02.training_step,
-           lambda: {"train_step": lambda w, x, y_true, lr: None}, fuzzed=("train_step",)),
+    *EXERCISE_TARGETS,  # issue 10's block, below _fast
     # gradient_descent
     Target("gradient_descent.loss", gradient_descent.loss,
            lambda: {"w": 0.0, "x": 2.0, "y_true": 6.0}),
@@ -377,6 +400,7 @@ NOT_FUZZED = {
     "exercises.Hints.solution": "kept as it is (issue 16)",
     "exercises.Hints.with_help": "kept as it is (issue 16)",
     "exercises.Hints.names": "a property",
+    "exercises_functions.Case": "a record: one case a learner's function is run on",
     "gradient_descent.Step": "a record that descend returns",
     "gradient_descent.History": "a record that descend returns",
     "gradient_descent.History.weights": "a property",

@@ -1,0 +1,92 @@
+"""No exercise gives its answer away (issue 10): the right answer of every numeric exercise must
+not appear as a number anywhere in its notebook above the checker's cell: markdown, code or
+stored outputs, the question included. Integers with |v| <= 10 are exempt (they are everywhere).
+
+A number in the notebook "is" the answer when it equals it, or when it has at least two
+significant digits and the answer rounds to it (0.058 gives away 0.0576; 0.06 does not)."""
+import importlib
+import math
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+NOTEBOOKS = sorted(Path(__file__).resolve().parent.parent.glob("notebooks/0*.ipynb"))
+NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
+CALL = re.compile(r"exercises_(\d\d)\.(\w+)\(")
+
+
+def _numbers(text: str):
+    text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)  # 27,840 -> 27840
+    text = re.sub(r"(?<=\d)_(?=\d{3})", "", text)  # 27_840 -> 27840
+    return NUMBER.findall(text)
+
+
+def _digits(token: str) -> int:
+    mantissa = re.split("[eE]", token)[0].replace(".", "").lstrip("0")
+    return len(mantissa)
+
+
+def gives_away(token: str, answer: float) -> bool:
+    value, answer = float(token), abs(answer)
+    if math.isclose(value, answer, rel_tol=1e-9, abs_tol=1e-12):
+        return True
+    digits = _digits(token)
+    if digits < 2 or answer == 0:
+        return False
+    return float(f"{answer:.{digits}g}") == value
+
+
+def _text(cell) -> str:
+    parts = [cell.source]
+    for output in cell.get("outputs", []):
+        parts.append(str(output.get("text", "")))
+        for kind, data in output.get("data", {}).items():
+            if kind.startswith("text/") or kind == "application/json":
+                parts.append(str(data))
+    return "\n".join(parts)
+
+
+def _exercises(path: Path):
+    """(exercise name, its right answer, the text above its checker) for each numeric one."""
+    cells = nbformat.read(path, as_version=4).cells
+    for n, cell in enumerate(cells):
+        if cell.cell_type != "code":
+            continue
+        for lesson, name in CALL.findall(cell.source):
+            module = importlib.import_module(f"lessons_lib.exercises_{lesson}")
+            if name not in getattr(module, "ANSWERS", {}):
+                continue
+            answer = module.ANSWERS[name]()[0]
+            if isinstance(answer, str):
+                continue
+            above = "\n".join(_text(c) for c in cells[:n]) + "\n" + cell.source
+            yield name, float(answer), above
+
+
+def test_the_rule_catches_what_it_should():
+    assert gives_away("0.058", 0.0576) and gives_away("27840", 27840.0)
+    assert gives_away("28.8", -28.8) and not gives_away("0.06", 0.0576)
+    assert _numbers("w = 27,840 and 1e-5") == ["27840", "1e-5"]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name[:2])
+def test_no_exercise_gives_its_answer_away(path):
+    found = list(_exercises(path))
+    assert found, f"{path.name}: no numeric exercise found"
+    leaks = []
+    for name, answer, above in found:
+        if answer.is_integer() and abs(answer) <= 10:
+            continue
+        leaks += [(name, answer, token) for token in _numbers(above) if gives_away(token, answer)]
+    assert leaks == [], f"{path.name}: answers printed above their exercise: {leaks[:10]}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name[:2])
+def test_every_exercise_of_the_lesson_is_in_its_notebook(path):
+    module = importlib.import_module(f"lessons_lib.exercises_{path.name[:2]}")
+    cells = nbformat.read(path, as_version=4).cells
+    called = {name for cell in cells if cell.cell_type == "code"
+              for _, name in CALL.findall(cell.source)}
+    assert set(module.BOOK.names) <= called, set(module.BOOK.names) - called
