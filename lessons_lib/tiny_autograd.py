@@ -13,7 +13,7 @@ from it (reverse topological order), then hands each gradient to the inputs. It 
 import numpy as np
 
 
-def fit(grad: np.ndarray, shape: tuple) -> np.ndarray:
+def _fit(grad: np.ndarray, shape: tuple) -> np.ndarray:
     """Undo broadcasting: sum a gradient down to the shape of the value it belongs to (a
     weight times a whole image slice gets one number back, the sum over the slice)."""
     while grad.ndim > len(shape):
@@ -49,18 +49,18 @@ class Value:
         return f"Value({self.data}, op={self.op or 'leaf'!r})"
 
     def __add__(self, other):
-        other = as_value(other)
+        other = _as_value(other)
         return Value(self.data + other.data,
-                     ((self, lambda g: fit(g, self.data.shape)),  # adding passes g on as it is
-                      (other, lambda g: fit(g, other.data.shape))), "add")
+                     ((self, lambda g: _fit(g, self.data.shape)),  # adding passes g on as it is
+                      (other, lambda g: _fit(g, other.data.shape))), "add")
 
     __radd__ = __add__
 
     def __mul__(self, other):
-        other = as_value(other)
+        other = _as_value(other)
         return Value(self.data * other.data,
-                     ((self, lambda g: fit(g * other.data, self.data.shape)),  # times the other
-                      (other, lambda g: fit(g * self.data, other.data.shape))), "mul")
+                     ((self, lambda g: _fit(g * other.data, self.data.shape)),  # times the other
+                      (other, lambda g: _fit(g * self.data, other.data.shape))), "mul")
 
     __rmul__ = __mul__
 
@@ -96,7 +96,7 @@ class Value:
                 parent.grad = parent.grad + rule(value.grad)  # add: fan-out collects shares
 
 
-def as_value(x) -> Value:
+def _as_value(x) -> Value:
     return x if isinstance(x, Value) else Value(x)
 
 

@@ -83,7 +83,7 @@ def test_bad_arguments_name_themselves(data):
         features.sobel_correlation(np.ones((2, 2)))
     with pytest.raises(ValueError, match="channel must be"):
         features.tug_of_war(images, labels, model, channel=2)
-    with pytest.raises(FloatingPointError, match="lower lr"):
+    with pytest.raises(ValueError, match="lower lr"):
         features.train(images, labels, model, lr=1e6, steps=20)
 
 

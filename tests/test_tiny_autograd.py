@@ -72,7 +72,7 @@ def test_indexing_and_broadcasting_send_gradients_to_the_right_places():
     v = Value([[1.0, 2.0], [3.0, 4.0]])
     (v[0, 1] * Value([1.0, 1.0, 1.0])).sum().backward()
     assert v.grad.tolist() == [[0.0, 3.0], [0.0, 0.0]]
-    assert tiny_autograd.fit(np.ones((2, 3)), ()) == 6.0
+    assert tiny_autograd._fit(np.ones((2, 3)), ()) == 6.0
 
 
 def test_an_array_on_the_left_of_a_value_still_makes_a_value():
