@@ -10,7 +10,21 @@ from it (reverse topological order), then hands each gradient to the inputs. It 
 
 `graph.walk_values` draws a Value's graph with the same code that draws PyTorch's.
 """
+import functools
+
 import numpy as np
+
+from lessons_lib import validation
+
+
+def _no_overflow(operation):
+    """Run an operation (or the backward pass) so that leaving float64's range is a ValueError
+    in words, never a silent inf or a RuntimeWarning."""
+    @functools.wraps(operation)
+    def checked(*args):
+        with validation.no_overflow(f"Value.{operation.__name__}", "the values are too large"):
+            return operation(*args)
+    return checked
 
 
 def _fit(grad: np.ndarray, shape: tuple) -> np.ndarray:
@@ -30,16 +44,15 @@ class Value:
     __array_ufunc__ = None  # array * Value goes to Value.__rmul__, not to NumPy
 
     def __init__(self, data, parents=(), op: str = ""):
-        try:
-            self.data = np.asarray(data, dtype=float)
-        except (TypeError, ValueError) as error:
-            raise TypeError(f"data must be a number or an array of numbers, got "
-                            f"{type(data).__name__} {data!r}") from error
-        if not np.all(np.isfinite(self.data)):
-            raise ValueError(f"data must be finite, got {data!r}")
+        self.data = validation.array("data", data)  # a number, or an array of numbers
+        if not isinstance(parents, (tuple, list)) or not all(
+                isinstance(p, tuple) and len(p) == 2 and isinstance(p[0], Value)
+                and callable(p[1]) for p in parents):
+            raise TypeError(f"parents must be a tuple of (input Value, rule) pairs, "
+                            f"got {parents!r:.60}")
         self.grad = np.zeros_like(self.data)
         self.parents = tuple(parents)  # ((input Value, rule), ...)
-        self.op = op
+        self.op = validation.text("op", op)
 
     @property
     def shape(self) -> tuple:
@@ -48,6 +61,7 @@ class Value:
     def __repr__(self) -> str:
         return f"Value({self.data}, op={self.op or 'leaf'!r})"
 
+    @_no_overflow
     def __add__(self, other):
         other = _as_value(other)
         return Value(self.data + other.data,
@@ -56,6 +70,7 @@ class Value:
 
     __radd__ = __add__
 
+    @_no_overflow
     def __mul__(self, other):
         other = _as_value(other)
         return Value(self.data * other.data,
@@ -64,9 +79,11 @@ class Value:
 
     __rmul__ = __mul__
 
+    @_no_overflow
     def square(self):
         return Value(self.data**2, ((self, lambda g: 2 * self.data * g),), "square")
 
+    @_no_overflow
     def sum(self):
         return Value(self.data.sum(), ((self, lambda g: np.full(self.data.shape, g)),), "sum")
 
@@ -78,6 +95,7 @@ class Value:
 
         return Value(self.data[index], ((self, rule),), "index")
 
+    @_no_overflow
     def backward(self) -> None:
         """d self / d every value it was made from, added into their .grad."""
         order, seen = [], set()
@@ -120,6 +138,11 @@ def conv2d(image: Value, kernel: Value) -> Value:
 
 def lesson_04_gradients(image, kernel) -> tuple[np.ndarray, np.ndarray]:
     """(d loss / d kernel, d loss / d image) for loss = sum(conv2d(image, kernel)**2)."""
+    image, kernel = (validation.array(name, v, ndim=2) for name, v in
+                     (("image", image), ("kernel", kernel)))
+    for name, v in (("image", image), ("kernel", kernel)):
+        if np.abs(v).max() > 1e50:
+            raise ValueError(f"{name} must hold values within +-1e50")
     image, kernel = Value(image), Value(kernel)
     conv2d(image, kernel).square().sum().backward()
     return kernel.grad, image.grad
