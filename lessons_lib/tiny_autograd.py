@@ -21,9 +21,9 @@ def _no_overflow(operation):
     """Run an operation (or the backward pass) so that leaving float64's range is a ValueError
     in words, never a silent inf or a RuntimeWarning."""
     @functools.wraps(operation)
-    def checked(*args):
+    def checked(*args, **kwargs):
         with validation.no_overflow(f"Value.{operation.__name__}", "the values are too large"):
-            return operation(*args)
+            return operation(*args, **kwargs)
     return checked
 
 
