@@ -84,13 +84,13 @@ def _model(model) -> "Model":
     return model
 
 
-WEIGHTS_TOO_LARGE = "images or the model's weights hold values too large"
+_WEIGHTS_TOO_LARGE = "images or the model's weights hold values too large"
 
 
 def forward(images, model: Model):
     """(patches (n, 2, h, w, 3, 3), response (n, h, w), energy (n,), score (n,))."""
     images, model = _check(images, None, with_labels=False)[0], _model(model)
-    with validation.no_overflow("the forward pass", WEIGHTS_TOO_LARGE):
+    with validation.no_overflow("the forward pass", _WEIGHTS_TOO_LARGE):
         patches = sliding_window_view(images, (3, 3), axis=(2, 3))
         response = np.einsum("nchwab,cab->nhw", patches, model.kernel)
         energy = (response**2).mean(axis=(1, 2))
@@ -101,7 +101,7 @@ def gradients(images, labels, model: Model):
     """Per-example (loss (n,), d kernel (n, 2, 3, 3), d readout (n,), d bias (n,))."""
     images, labels = _check(images, labels)
     patches, response, energy, score = forward(images, model)
-    with validation.no_overflow("the gradients", WEIGHTS_TOO_LARGE):
+    with validation.no_overflow("the gradients", _WEIGHTS_TOO_LARGE):
         return _gradients(patches, response, energy, score, labels, model)
 
 
