@@ -87,3 +87,10 @@ def test_run_stops_a_diverging_path_early():
 def test_bad_input_is_refused_and_the_argument_named(call, message):
     with pytest.raises((ValueError, TypeError), match=message):
         call()
+
+
+def test_a_run_that_leaves_the_weights_range_stops_instead_of_overflowing():
+    bowl = optimisers.conv_bowl(IMAGE, (2, 2), np.zeros((3, 3)))
+    path = optimisers.run(optimisers.Plain(1e30), bowl, np.ones(4), 50)
+    assert len(path) < 51 and np.isfinite(path).all()
+    assert optimisers.steps_to(optimisers.Plain(1e30), bowl, np.ones(4), 1e-3) is None
