@@ -27,7 +27,7 @@ from lessons_lib import conv2d, validation
 # numpy -> torch: torch works in float32 (what GPUs are fast at; Apple's mps has no float64).
 # torch cpu -> accelerator: both float32, different hardware adds in a different order.
 RTOL = {"numpy": 1e-9, "torch": 1e-4, "accelerator": 1e-4}
-TOO_LARGE = "images, kernel or targets hold values too large"
+TOO_LARGE = "images, kernel or targets hold values too large (or lr is)"
 
 
 def make_batch(n: int, size: int, kernel_size: int = 3, seed: int = 0):
@@ -85,7 +85,7 @@ def _check_batch(images, kernel, targets) -> None:
 def step_loops(images, kernel, targets, lr: float):
     """Rung 1: for each image, lesson 04's loops; add up the losses and the gradients."""
     images, kernel, targets = _arrays(images, kernel, targets)
-    lr = validation.non_negative("lr", lr)
+    lr = validation.non_negative("lr", validation.bounded("lr", lr, limit=1e30))
     total_loss, grad = 0.0, np.zeros(kernel.shape)
     with validation.no_overflow("the training step", TOO_LARGE):
         for image, target in zip(images, targets, strict=True):
@@ -111,7 +111,7 @@ def step_numpy(images, kernel, targets, lr: float):
     """Rung 2: no loop over images or pixels, only over the kh * kw kernel weights.
     Keeps the arrays' dtype (float64 in the lesson; float32 in the benchmark's fair race)."""
     images, kernel, targets = _arrays(images, kernel, targets, keep_float32=True)
-    lr = validation.non_negative("lr", lr)
+    lr = validation.non_negative("lr", validation.bounded("lr", lr, limit=1e30))
     with validation.no_overflow("the training step", TOO_LARGE):
         out = _forward_numpy(images, kernel)
         error = out - targets
@@ -124,11 +124,9 @@ def step_numpy(images, kernel, targets, lr: float):
         return kernel - lr * grad, np.sum(error * error), grad
 
 
-def step_torch(images, kernel, targets, lr: float):
-    """Rungs 3 and 4: step_numpy line for line in torch. The work runs on the device that holds
-    the tensors, and the loss stays a tensor: turning it into a Python float (`.item()`) would
-    make the CPU wait for the GPU. For the same reason values are checked for NaN and inf only on
-    the CPU; on a GPU, relative_difference refuses a result holding them."""
+def _tensors(images, kernel, targets):
+    """The batch as tensors on one device with one dtype, checked like _check_batch, and
+    whether they are on the CPU (only there are values checked for NaN and inf)."""
     on_cpu = getattr(getattr(images, "device", None), "type", "cpu") == "cpu"
     images, kernel, targets = (validation.tensor(name, value, check_values=on_cpu)
                                for name, value in
@@ -138,7 +136,24 @@ def step_torch(images, kernel, targets, lr: float):
         raise ValueError("images, kernel and targets must share one dtype and one device "
                          "(make them with to_torch)")
     _check_batch(images, kernel, targets)
-    lr = validation.non_negative("lr", lr)
+    return images, kernel, targets, on_cpu
+
+
+def _stepped(kernel, lr: float, grad, on_cpu: bool):
+    """kernel - lr * grad; on the CPU, an overflow (float32 ends at 3.4e38) is an error."""
+    new = kernel - lr * grad
+    if on_cpu and not bool(torch.isfinite(new).all()):
+        raise ValueError(f"the new kernel overflowed ({new.dtype}): lr={lr:g} is too large")
+    return new
+
+
+def step_torch(images, kernel, targets, lr: float):
+    """Rungs 3 and 4: step_numpy line for line in torch. The work runs on the device that holds
+    the tensors, and the loss stays a tensor: turning it into a Python float (`.item()`) would
+    make the CPU wait for the GPU. For the same reason values are checked for NaN and inf only on
+    the CPU; on a GPU, relative_difference refuses a result holding them."""
+    images, kernel, targets, on_cpu = _tensors(images, kernel, targets)
+    lr = validation.non_negative("lr", validation.bounded("lr", lr, limit=1e30))
     kh, kw = kernel.shape
     h, w = targets.shape[1:]
     out = torch.zeros_like(targets)
@@ -152,20 +167,22 @@ def step_torch(images, kernel, targets, lr: float):
     loss = (error * error).sum()
     if on_cpu and not bool(torch.isfinite(loss)):
         raise ValueError(f"the training step overflowed ({loss.dtype}): {TOO_LARGE}")
-    return kernel - lr * grad, loss, grad
+    return _stepped(kernel, lr, grad, on_cpu), loss, grad
 
 
 def step_autograd(images, kernel, targets, lr: float):
     """The practical rung: `F.conv2d` for the forward pass and `backward()` for the gradient,
     no hand-written gradient at all. Same (kernel_next, loss, grad) as the other rungs."""
-    _check_batch(images, kernel, targets)
-    lr = validation.non_negative("lr", lr)
+    images, kernel, targets, on_cpu = _tensors(images, kernel, targets)
+    lr = validation.non_negative("lr", validation.bounded("lr", lr, limit=1e30))
     kernel = kernel.detach().requires_grad_(True)
     out = F.conv2d(images[:, None], kernel[None, None])[:, 0]  # (n, 1, H, W) in, (n, h, w) out
     loss = ((out - targets) ** 2).sum()
+    if on_cpu and not bool(torch.isfinite(loss)):
+        raise ValueError(f"the training step overflowed ({loss.dtype}): {TOO_LARGE}")
     loss.backward()
     with torch.no_grad():
-        return kernel - lr * kernel.grad, loss.detach(), kernel.grad
+        return _stepped(kernel, lr, kernel.grad, on_cpu), loss.detach(), kernel.grad
 
 
 def to_torch(arrays, device, dtype=torch.float32) -> tuple[torch.Tensor, ...]:

@@ -28,11 +28,13 @@ IMAGE, NOISE = 0, 1  # the two input channels
 def make_images(n: int = 256, size: int = 8, noise: float = 0.5, seed: int = 100):
     """(images (n, 2, size, size), labels (n,)): channel IMAGE holds a +-1 edge plus pixel
     noise, channel NOISE holds noise alone. Label 1: the edge runs up-down (vertical)."""
-    n, size = validation.count("n", n), validation.count("size", size)
-    noise = validation.non_negative("noise", noise)
-    if n < 2 or size < 4:
-        raise ValueError(f"need n >= 2 and size >= 4, got n={n}, size={size}")
-    rng = np.random.default_rng(seed)
+    n = validation.count("n", n, minimum=2, maximum=100_000)
+    size = validation.count("size", size, minimum=4, maximum=256)
+    if n * size * size > 2**23:
+        raise ValueError(f"n * size * size must be at most {2**23:,} pixels, "
+                         f"got {n * size * size:,}")
+    noise = validation.non_negative("noise", validation.bounded("noise", noise))
+    rng = np.random.default_rng(validation.count("seed", seed))
     labels = rng.integers(0, 2, size=n)
     columns = np.arange(size)
     images = np.zeros((n, 2, size, size))
@@ -55,32 +57,55 @@ class Model:
 
 def random_model(seed: int = 3, scale: float = 0.3) -> Model:
     """A random kernel (nothing edge-like in it on purpose), readout 1, bias 0."""
-    rng = np.random.default_rng(seed)
-    return Model(rng.normal(scale=validation.non_negative("scale", scale), size=(2, 3, 3)),
-                 1.0, 0.0)
+    rng = np.random.default_rng(validation.count("seed", seed))
+    scale = validation.non_negative("scale", validation.bounded("scale", scale))
+    return Model(rng.normal(scale=scale, size=(2, 3, 3)), 1.0, 0.0)
 
 
-def _check(images, labels=None) -> None:
-    if not isinstance(images, np.ndarray) or images.ndim != 4 or images.shape[1] != 2:
-        raise ValueError(f"images must be an (n, 2, H, W) array, got "
-                         f"{getattr(images, 'shape', type(images).__name__)}")
-    if labels is not None and np.shape(labels) != (len(images),):
-        raise ValueError(f"labels must have shape ({len(images)},), got {np.shape(labels)}")
+def _check(images, labels, with_labels: bool = True):
+    """(images, labels) as float arrays: images (n, 2, H, W), H and W at least 3, values within
+    +-1e50; labels (n,), each 0 or 1 (unchecked, when not `with_labels`)."""
+    images = validation.array("images", images, ndim=4)
+    if images.shape[1] != 2 or min(images.shape[2:]) < 3 or np.abs(images).max() > 1e50:
+        raise ValueError(f"images must be an (n, 2, H, W) array with H, W >= 3 and values "
+                         f"within +-1e50, got shape {images.shape}")
+    if with_labels:
+        labels = validation.array("labels", labels, ndim=1)
+        if labels.shape != (len(images),) or not np.isin(labels, (0, 1)).all():
+            raise ValueError(f"labels must be {len(images)} labels (one per image), each 0 or "
+                             f"1, got shape {labels.shape}")
+    return images, labels
+
+
+def _model(model) -> "Model":
+    if not isinstance(model, Model):
+        raise TypeError(f"model must be a features.Model (make one with random_model), "
+                        f"got {type(model).__name__}")
+    return model
+
+
+_WEIGHTS_TOO_LARGE = "images or the model's weights hold values too large"
 
 
 def forward(images, model: Model):
     """(patches (n, 2, h, w, 3, 3), response (n, h, w), energy (n,), score (n,))."""
-    _check(images)
-    patches = sliding_window_view(images, (3, 3), axis=(2, 3))
-    response = np.einsum("nchwab,cab->nhw", patches, model.kernel)
-    energy = (response**2).mean(axis=(1, 2))
-    return patches, response, energy, model.readout * energy + model.bias
+    images, model = _check(images, None, with_labels=False)[0], _model(model)
+    with validation.no_overflow("the forward pass", _WEIGHTS_TOO_LARGE):
+        patches = sliding_window_view(images, (3, 3), axis=(2, 3))
+        response = np.einsum("nchwab,cab->nhw", patches, model.kernel)
+        energy = (response**2).mean(axis=(1, 2))
+        return patches, response, energy, model.readout * energy + model.bias
 
 
 def gradients(images, labels, model: Model):
     """Per-example (loss (n,), d kernel (n, 2, 3, 3), d readout (n,), d bias (n,))."""
-    _check(images, labels)
+    images, labels = _check(images, labels)
     patches, response, energy, score = forward(images, model)
+    with validation.no_overflow("the gradients", _WEIGHTS_TOO_LARGE):
+        return _gradients(patches, response, energy, score, labels, model)
+
+
+def _gradients(patches, response, energy, score, labels, model: Model):
     loss = np.logaddexp(0.0, score) - labels * score
     d_score = 0.5 * (1 + np.tanh(score / 2)) - labels  # sigmoid(score) - label, no overflow
     d_energy = d_score * model.readout
@@ -103,25 +128,27 @@ def train(images, labels, model: Model, lr: float = 0.5, steps: int = 300,
           batch_size: int | None = 32, seed: int = 0) -> Run:
     """Gradient descent on the mean loss: random mini-batches, or every image at every step
     when batch_size is None (full batch)."""
-    _check(images, labels)
-    lr, steps = validation.non_negative("lr", lr), validation.count("steps", steps)
+    images, labels = _check(images, labels)
+    model = _model(model)
+    lr = validation.non_negative("lr", validation.bounded("lr", lr))
+    steps = validation.count("steps", steps, maximum=100_000)
     if batch_size is not None and not 1 <= validation.count("batch_size", batch_size) <= len(
             images):
         raise ValueError(f"batch_size must be None or 1 to {len(images)}, got {batch_size}")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(validation.count("seed", seed))
     models, losses = [model], []
     for _ in range(steps):
         batch = (np.arange(len(images)) if batch_size is None
                  else rng.choice(len(images), size=batch_size, replace=False))
-        try:
-            with np.errstate(over="raise", invalid="raise"):  # overflow: diverging, say so
-                loss, d_kernel, d_readout, d_bias = gradients(images[batch], labels[batch],
-                                                              model)
-        except FloatingPointError as error:
-            raise FloatingPointError(f"training diverged at step {len(losses) + 1}: "
-                                     f"lower lr (it was {lr})") from error
-        model = Model(model.kernel - lr * d_kernel.mean(axis=0),
-                      model.readout - lr * d_readout.mean(), model.bias - lr * d_bias.mean())
+        try:  # overflow: diverging, say so
+            loss, d_kernel, d_readout, d_bias = gradients(images[batch], labels[batch], model)
+            with validation.no_overflow("the step", "lr is too large"):
+                model = Model(model.kernel - lr * d_kernel.mean(axis=0),
+                              model.readout - lr * d_readout.mean(),
+                              model.bias - lr * d_bias.mean())
+        except ValueError:
+            raise ValueError(f"training diverged at step {len(losses) + 1}: "
+                             f"lower lr (it was {lr:g})") from None
         models.append(model)
         losses.append(loss.mean())
     return Run(models, np.array(losses))
@@ -129,20 +156,29 @@ def train(images, labels, model: Model, lr: float = 0.5, steps: int = 300,
 
 def correlation(a, b) -> float:
     """Pearson correlation of two kernels' weights: 1 same pattern, -1 flipped, 0 unrelated."""
-    a, b = (np.ravel(x) - np.mean(x) for x in (a, b))
+    a, b = (validation.array(name, x).ravel() for name, x in (("a", a), ("b", b)))
+    if a.shape != b.shape:
+        raise ValueError(f"a and b must hold as many weights, got {a.size} and {b.size}")
+    for name, x in (("a", a), ("b", b)):
+        if np.abs(x).max() > 1e50 or np.ptp(x) == 0:
+            raise ValueError(f"{name} must hold weights within +-1e50, not all equal "
+                             f"(a correlation needs some spread)")
+    a, b = a - a.mean(), b - b.mean()
     return float(a @ b / np.sqrt((a @ a) * (b @ b)))
 
 
 def sobel_correlation(kernel) -> float:
     """|correlation| with the Sobel kernel for vertical or for horizontal edges, the larger:
     how much a 3x3 kernel looks like an edge detector of either orientation, either sign."""
-    kernel = np.asarray(kernel, dtype=float)
-    if kernel.shape != (3, 3):
-        raise ValueError(f"kernel must be 3x3, got shape {kernel.shape}")
+    kernel = validation.array("kernel", kernel, ndim=2)
+    if kernel.shape != (3, 3) or np.ptp(kernel) == 0 or np.abs(kernel).max() > 1e50:
+        raise ValueError(f"kernel must be 3x3, within +-1e50 and not all one value, "
+                         f"got shape {kernel.shape}")
     return max(abs(correlation(kernel, SOBEL)), abs(correlation(kernel, SOBEL.T)))
 
 
 def accuracy(images, labels, model: Model) -> float:
+    images, labels = _check(images, labels)
     return float(np.mean((forward(images, model)[3] > 0) == labels))
 
 
@@ -151,10 +187,13 @@ def tug_of_war(images, labels, model: Model, channel: int = NOISE):
     (share of the example gradients that point the same way as their average,
      cosine between the average gradient and the weights themselves,
      average gradient / weights: the factor k in  average ~ k * weights)."""
-    if channel not in (IMAGE, NOISE):
-        raise ValueError(f"channel must be features.IMAGE or features.NOISE, got {channel!r}")
+    if validation.count("channel", channel) not in (IMAGE, NOISE):
+        raise ValueError(f"channel must be features.IMAGE or features.NOISE, got {channel!r:.60}")
     each = gradients(images, labels, model)[1][:, channel].reshape(len(images), 9)
     average, w = each.mean(axis=0), model.kernel[channel].ravel()
+    if not np.any(average) or not np.any(w):
+        raise ValueError("model: the channel's weights, or their average gradient, are all 0: "
+                         "no direction to compare")
     same_way = float(np.mean(np.sign(each) == np.sign(average)))
     cosine = float(average @ w / (np.linalg.norm(average) * np.linalg.norm(w)))
     return same_way, cosine, float(average @ w / (w @ w))
@@ -163,10 +202,14 @@ def tug_of_war(images, labels, model: Model, channel: int = NOISE):
 def shrinking_phase(images, labels, run: Run, above: float = 0.1):
     """tug_of_war averaged over the steps before the largest |noise weight| first drops below
     `above`: (steps, mean same-way share, mean cosine, smallest cosine)."""
-    above = validation.non_negative("above", above)
+    images, labels = _check(images, labels)
+    if not isinstance(run, Run):
+        raise TypeError(f"run must be a features.Run (what train returns), "
+                        f"got {type(run).__name__}")
+    above = validation.non_negative("above", validation.bounded("above", above))
     noise = np.abs(run.kernels[:, NOISE]).max(axis=(1, 2))
     steps = int(np.argmax(noise < above)) if np.any(noise < above) else len(noise)
-    pulls = np.array([tug_of_war(images, labels, run.models[s])[:2] for s in range(steps)])
     if steps == 0:
         raise ValueError(f"the noise weights start below above={above}: nothing shrinks")
+    pulls = np.array([tug_of_war(images, labels, run.models[s])[:2] for s in range(steps)])
     return steps, float(pulls[:, 0].mean()), float(pulls[:, 1].mean()), float(pulls[:, 1].min())

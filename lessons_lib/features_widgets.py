@@ -8,7 +8,7 @@
 import ipywidgets as widgets
 import numpy as np
 
-from lessons_lib import features, plotting
+from lessons_lib import features, plotting, validation
 from lessons_lib.widgets import SliderFigure
 
 
@@ -22,7 +22,8 @@ def _bare(ax, title: str):
 def examples_figure(images, labels, per_label: int = 3):
     """Top row: the image channel of `per_label` vertical then horizontal examples; bottom row:
     the noise channel that came with each."""
-    features._check(images, labels)
+    images, labels = features._check(images, validation.array("labels", labels, ndim=1))
+    per_label = validation.count("per_label", per_label, minimum=1, maximum=10)
     picks = [n for label in (1, 0) for n in np.flatnonzero(labels == label)[:per_label]]
     fig, axes = plotting.figure(2, len(picks))
     fig.set_size_inches(1.5 * len(picks), 3.4)
@@ -38,10 +39,18 @@ def examples_figure(images, labels, per_label: int = 3):
 
 def kernels_figure(kernels, titles, limit: float | None = None):
     """Each kernel (3x3) as an annotated heatmap, all on one colour scale."""
-    kernels = [np.asarray(k, dtype=float) for k in kernels]
-    if len(kernels) != len(titles) or any(k.shape != (3, 3) for k in kernels):
-        raise ValueError("kernels must be 3x3 arrays, one title each")
-    limit = limit or max(np.abs(k).max() for k in kernels)
+    if not isinstance(kernels, (list, tuple)) or not 1 <= len(kernels) <= 12:
+        raise TypeError(f"kernels must be a list of 1 to 12 kernels, got {type(kernels).__name__}")
+    if not isinstance(titles, (list, tuple)) or len(titles) != len(kernels):
+        raise TypeError(f"kernels and titles must be lists of the same length (one title per "
+                        f"kernel), got {len(kernels)} kernels and titles {titles!r:.60}")
+    titles = [validation.text(f"titles[{n}]", t) for n, t in enumerate(titles)]
+    kernels = [validation.array(f"kernels[{n}]", k, ndim=2) for n, k in enumerate(kernels)]
+    if any(k.shape != (3, 3) or np.abs(k).max() > 1e50 for k in kernels):
+        raise ValueError("kernels must be 3x3 arrays with values within +-1e50")
+    if limit is not None:
+        limit = validation.positive("limit", validation.bounded("limit", limit))
+    limit = limit or max(np.abs(k).max() for k in kernels) or 1.0
     fig, axes = plotting.figure(1, len(kernels))
     fig.set_size_inches(2.3 * len(kernels), 2.5)
     for ax, kernel, title in zip(axes[0], kernels, titles):
@@ -54,6 +63,10 @@ def training_scrubber(images, labels, run: features.Run) -> SliderFigure:
     """Slide `step`: left, the image channel's kernel; middle, the noise channel's; right, the
     kernel's |correlation| with Sobel and its largest noise weight over all steps, a marker at
     `step`."""
+    images, labels = features._check(images, validation.array("labels", labels, ndim=1))
+    if not isinstance(run, features.Run):
+        raise TypeError(f"run must be a features.Run (what features.train returns), "
+                        f"got {type(run).__name__}")
     kernels = run.kernels
     sobel = np.array([features.sobel_correlation(k[features.IMAGE]) for k in kernels])
     noise = np.abs(kernels[:, features.NOISE]).max(axis=(1, 2))

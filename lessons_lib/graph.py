@@ -196,7 +196,9 @@ def walk_values(value, names: dict | None = None) -> Graph:
     if not all(hasattr(value, attr) for attr in ("op", "parents", "data")):
         raise TypeError(f"value must have .op, .parents and .data (a tiny_autograd.Value), got "
                         f"{type(value).__name__}")
-    names = names or {}
+    names = {} if names is None else names
+    if not isinstance(names, dict) or not all(isinstance(n, str) for n in names):
+        raise TypeError("names must be a dict of name (str) -> Value, such as {'w': w}")
 
     def describe(v):
         if v.op:

@@ -23,16 +23,19 @@ from lessons_lib import conv2d, validation
 
 
 def _vector(name: str, value) -> np.ndarray:
-    array = np.asarray(value, dtype=float)
-    if array.ndim != 1 or array.size == 0:
-        raise ValueError(f"{name} must be a non-empty 1-D array, got shape {array.shape}")
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} must contain only finite numbers (no NaN or inf)")
+    """A non-empty 1-D float array within +-1e50 (so that squares and products stay finite)."""
+    array = validation.array(name, value, ndim=1)
+    if np.abs(array).max() > 1e50:
+        raise ValueError(f"{name} must hold values within +-1e50, got {np.abs(array).max():g}")
     return array
 
 
+def _rate(name: str, value) -> float:
+    return validation.non_negative(name, validation.bounded(name, value))
+
+
 def _below_one(name: str, value) -> float:
-    value = validation.non_negative(name, value)
+    value = _rate(name, value)
     if value >= 1:
         raise ValueError(f"{name} must be in [0, 1), got {value!r}")
     return value
@@ -49,7 +52,7 @@ class Plain:
     """w <- w - lr * g: no memory."""
 
     def __init__(self, lr: float):
-        self.lr = validation.non_negative("lr", lr)
+        self.lr = _rate("lr", lr)
 
     def step(self, w, g) -> np.ndarray:
         w, g = _matching(w, g)
@@ -60,7 +63,7 @@ class Momentum:
     """v <- beta * v + g;  w <- w - lr * v: steps that keep pointing the same way add up."""
 
     def __init__(self, lr: float, beta: float):
-        self.lr, self.beta = validation.non_negative("lr", lr), _below_one("beta", beta)
+        self.lr, self.beta = _rate("lr", lr), _below_one("beta", beta)
         self.v = 0.0
 
     def step(self, w, g) -> np.ndarray:
@@ -73,9 +76,9 @@ class Adam:
     """Each weight's step is its running mean gradient over its running root-mean-square one."""
 
     def __init__(self, lr: float, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8):
-        self.lr = validation.non_negative("lr", lr)
+        self.lr = _rate("lr", lr)
         self.beta1, self.beta2 = _below_one("beta1", beta1), _below_one("beta2", beta2)
-        self.eps = validation.non_negative("eps", eps)
+        self.eps = validation.positive("eps", validation.bounded("eps", eps))
         self.m, self.s, self.t = 0.0, 0.0, 0
 
     def step(self, w, g) -> np.ndarray:
@@ -95,19 +98,25 @@ class Bowl:
     target: np.ndarray  # (positions,)
 
     def __post_init__(self):
-        X, target = np.asarray(self.X, dtype=float), _vector("target", self.target)
-        if X.ndim != 2 or X.shape[0] != target.shape[0] or not np.all(np.isfinite(X)):
-            raise ValueError(f"X must be a finite 2-D array with one row per target value "
-                             f"({target.shape[0]}), got shape {X.shape}")
+        X, target = validation.array("X", self.X, ndim=2), _vector("target", self.target)
+        if X.shape[0] != target.shape[0] or np.abs(X).max() > 1e50:
+            raise ValueError(f"X must be a 2-D array within +-1e50 with one row per target "
+                             f"value ({target.shape[0]}), got shape {X.shape}")
         object.__setattr__(self, "X", X)
         object.__setattr__(self, "target", target)
 
+    def _weights(self, w, name: str = "w") -> np.ndarray:
+        w = _vector(name, w)
+        if w.shape != self.X.shape[1:]:
+            raise ValueError(f"{name} must hold {self.X.shape[1]} weights, got {w.size}")
+        return w
+
     def loss(self, w) -> float:
-        residual = self.X @ _vector("w", w) - self.target
+        residual = self.X @ self._weights(w) - self.target
         return float(residual @ residual)
 
     def grad(self, w) -> np.ndarray:
-        return 2 * self.X.T @ (self.X @ _vector("w", w) - self.target)
+        return 2 * self.X.T @ (self.X @ self._weights(w) - self.target)
 
     def curvatures(self) -> np.ndarray:
         """The Hessian 2 X^T X's eigenvalues, smallest first."""
@@ -116,18 +125,42 @@ class Bowl:
 
 def conv_bowl(image, kernel_shape, target) -> Bowl:
     """Lesson 04's loss as a Bowl over the kernel's weights (row by row): out = X @ kernel."""
-    return Bowl(conv2d.patches(image, kernel_shape), np.asarray(target, dtype=float).ravel())
+    image, target = (validation.array(name, v, ndim=2) for name, v in
+                     (("image", image), ("target", target)))
+    for name, v in (("image", image), ("target", target)):
+        if np.abs(v).max() > 1e50:
+            raise ValueError(f"{name} must hold values within +-1e50")
+    X = conv2d.patches(image, kernel_shape)
+    out_shape = conv2d.output_shape(image.shape, kernel_shape)
+    if target.shape != out_shape:
+        raise ValueError(f"target must have the output's shape {out_shape} (image {image.shape}, "
+                         f"kernel_shape {tuple(kernel_shape)}), got {target.shape}")
+    return Bowl(X, target.ravel())
+
+
+def _checked(optimiser, bowl):
+    if not isinstance(optimiser, (Plain, Momentum, Adam)):
+        raise TypeError(f"optimiser must be a Plain, Momentum or Adam, "
+                        f"got {type(optimiser).__name__}")
+    if not isinstance(bowl, Bowl):
+        raise TypeError(f"bowl must be a Bowl (conv_bowl makes one), got {type(bowl).__name__}")
+
+
+def _loss_or_inf(bowl: Bowl, w) -> float:
+    """The loss, or inf once a step has left the weights' range (+-1e50): diverged."""
+    return bowl.loss(w) if np.abs(w).max() <= 1e50 else np.inf
 
 
 def run(optimiser, bowl: Bowl, w0, steps: int) -> np.ndarray:
     """The weights before any step, then after each: (steps + 1, weights). Stops early (fewer
     rows) if the loss passes 1e6 times its start, long before float64 overflows."""
-    steps = validation.count("steps", steps)
-    path = [_vector("w0", w0)]
+    _checked(optimiser, bowl)
+    steps = validation.count("steps", steps, maximum=1_000_000)
+    path = [bowl._weights(w0, "w0")]
     limit = 1e6 * max(bowl.loss(path[0]), 1e-12)
     for _ in range(steps):
         w = optimiser.step(path[-1], bowl.grad(path[-1]))
-        if not bowl.loss(w) <= limit:
+        if not _loss_or_inf(bowl, w) <= limit:
             break
         path.append(w)
     return np.array(path)
@@ -135,12 +168,13 @@ def run(optimiser, bowl: Bowl, w0, steps: int) -> np.ndarray:
 
 def steps_to(optimiser, bowl: Bowl, w0, threshold: float, max_steps: int = 20_000):
     """How many steps until the loss is below `threshold` (None if not within max_steps)."""
-    threshold = validation.non_negative("threshold", threshold)
-    max_steps = validation.count("max_steps", max_steps)
-    w = _vector("w0", w0)
+    _checked(optimiser, bowl)
+    threshold = _rate("threshold", threshold)
+    max_steps = validation.count("max_steps", max_steps, maximum=1_000_000)
+    w = bowl._weights(w0, "w0")
     limit = 1e6 * max(bowl.loss(w), 1e-12)
     for step in range(max_steps + 1):
-        loss = bowl.loss(w)
+        loss = _loss_or_inf(bowl, w)
         if loss < threshold:
             return step
         if not loss < limit:
@@ -175,12 +209,12 @@ def best_momentum(curvatures) -> tuple[float, float]:
 
 def plain_factor(lr: float, lam: float) -> float:
     """What one plain step multiplies the distance along a curvature-lam direction by."""
-    return 1 - validation.non_negative("lr", lr) * validation.non_negative("lam", lam)
+    return 1 - _rate("lr", lr) * _rate("lam", lam)
 
 
 def momentum_factor(lr: float, beta: float, lam: float) -> float:
     """How much one momentum step shrinks a curvature-lam direction, in the long run: the size
     of the larger root of z**2 - (1 + beta - lr * lam) * z + beta."""
-    lr, lam = validation.non_negative("lr", lr), validation.non_negative("lam", lam)
+    lr, lam = _rate("lr", lr), _rate("lam", lam)
     beta = _below_one("beta", beta)
     return float(np.abs(np.roots([1.0, -(1 + beta - lr * lam), beta])).max())

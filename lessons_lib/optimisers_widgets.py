@@ -8,7 +8,7 @@
 import ipywidgets as widgets
 import numpy as np
 
-from lessons_lib import optimisers, plotting, validation
+from lessons_lib import batches, optimisers, plotting, validation
 from lessons_lib.conv2d_widgets import IMAGE, KERNEL, TARGET, WEIGHT_NAMES
 from lessons_lib.widgets import SliderFigure
 
@@ -19,20 +19,33 @@ COLOURS = {"momentum": plotting.ORANGE, "Adam": plotting.GREEN, "plain": plottin
 
 def pair_bowl(pair=PAIR, image=IMAGE, kernel=KERNEL, target=TARGET):
     """(Bowl over kernel weights `pair`, their starting values): the rest stay at `kernel`."""
+    kernel = validation.array("kernel", kernel, ndim=2)
+    if np.abs(kernel).max() > 1e50:
+        raise ValueError("kernel must hold values within +-1e50")
     full = optimisers.conv_bowl(image, kernel.shape, target)
-    pair = list(pair)
+    if not isinstance(pair, (tuple, list)):
+        raise TypeError(f"pair must be two weight numbers, such as (0, 2), got {pair!r:.60}")
+    pair = [validation.count("pair", n) for n in pair]
     if len(pair) != 2 or len(set(pair)) != 2 or not set(pair) <= set(range(kernel.size)):
         raise ValueError(f"pair must name two different weights in 0..{kernel.size - 1}, "
                          f"got {pair!r}")
     rest = [n for n in range(kernel.size) if n not in pair]
     k = kernel.ravel()
-    bowl = optimisers.Bowl(full.X[:, pair], full.target - full.X[:, rest] @ k[rest])
+    rest_target = full.target - full.X[:, rest] @ k[rest]
+    if not np.abs(rest_target).max() <= 1e50:
+        raise ValueError("image, kernel or target hold values too large (beyond +-1e50)")
+    bowl = optimisers.Bowl(full.X[:, pair], rest_target)
     return bowl, k[pair]
 
 
 def path_explorer(steps: int = 30, pair=PAIR, limits=(-1.5, 1.0)) -> SliderFigure:
     """Three optimisers from the same start on the pair's bowl: their paths and losses."""
-    steps = validation.count("steps", steps)
+    steps = validation.count("steps", steps, minimum=1, maximum=1000)
+    if not isinstance(limits, (tuple, list)) or len(limits) != 2:
+        raise TypeError(f"limits must be (low, high), got {limits!r:.60}")
+    limits = tuple(validation.bounded("limits", v, limit=1e6) for v in limits)
+    if not limits[0] < limits[1]:
+        raise ValueError(f"limits must be (low, high) with low < high, got {limits}")
     bowl, w0 = pair_bowl(pair)
     lam_max = bowl.curvatures().max()
     fig, axes = plotting.figure(1, 2)
@@ -100,7 +113,11 @@ def path_explorer(steps: int = 30, pair=PAIR, limits=(-1.5, 1.0)) -> SliderFigur
 def batch_curves(runs, floor: float) -> plotting.LessonFigure:
     """Full-data loss against steps (log) and against epochs, one line per run (batches.Run),
     and the lowest loss any kernel reaches on this data (`floor`), dashed."""
-    floor = validation.non_negative("floor", floor)
+    floor = validation.positive("floor", validation.bounded("floor", floor))
+    if (not isinstance(runs, (tuple, list)) or not 1 <= len(runs) <= 3
+            or not all(isinstance(run, batches.Run) for run in runs)):
+        raise TypeError(f"runs must be a list of 1 to 3 batches.Run (what batches.train "
+                        f"returns), got {runs!r:.60}")
     fig, axes = plotting.figure(1, 2)
     step_ax, epoch_ax = axes[0]
     plotting.style(step_ax, "Loss against steps", "steps taken (log scale)", "loss (log scale)")

@@ -10,10 +10,24 @@ from it (reverse topological order), then hands each gradient to the inputs. It 
 
 `graph.walk_values` draws a Value's graph with the same code that draws PyTorch's.
 """
+import functools
+
 import numpy as np
 
+from lessons_lib import validation
 
-def fit(grad: np.ndarray, shape: tuple) -> np.ndarray:
+
+def _no_overflow(operation):
+    """Run an operation (or the backward pass) so that leaving float64's range is a ValueError
+    in words, never a silent inf or a RuntimeWarning."""
+    @functools.wraps(operation)
+    def checked(*args, **kwargs):
+        with validation.no_overflow(f"Value.{operation.__name__}", "the values are too large"):
+            return operation(*args, **kwargs)
+    return checked
+
+
+def _fit(grad: np.ndarray, shape: tuple) -> np.ndarray:
     """Undo broadcasting: sum a gradient down to the shape of the value it belongs to (a
     weight times a whole image slice gets one number back, the sum over the slice)."""
     while grad.ndim > len(shape):
@@ -30,16 +44,15 @@ class Value:
     __array_ufunc__ = None  # array * Value goes to Value.__rmul__, not to NumPy
 
     def __init__(self, data, parents=(), op: str = ""):
-        try:
-            self.data = np.asarray(data, dtype=float)
-        except (TypeError, ValueError) as error:
-            raise TypeError(f"data must be a number or an array of numbers, got "
-                            f"{type(data).__name__} {data!r}") from error
-        if not np.all(np.isfinite(self.data)):
-            raise ValueError(f"data must be finite, got {data!r}")
+        self.data = validation.array("data", data)  # a number, or an array of numbers
+        if not isinstance(parents, (tuple, list)) or not all(
+                isinstance(p, tuple) and len(p) == 2 and isinstance(p[0], Value)
+                and callable(p[1]) for p in parents):
+            raise TypeError(f"parents must be a tuple of (input Value, rule) pairs, "
+                            f"got {parents!r:.60}")
         self.grad = np.zeros_like(self.data)
         self.parents = tuple(parents)  # ((input Value, rule), ...)
-        self.op = op
+        self.op = validation.text("op", op)
 
     @property
     def shape(self) -> tuple:
@@ -48,25 +61,29 @@ class Value:
     def __repr__(self) -> str:
         return f"Value({self.data}, op={self.op or 'leaf'!r})"
 
+    @_no_overflow
     def __add__(self, other):
-        other = as_value(other)
+        other = _as_value(other)
         return Value(self.data + other.data,
-                     ((self, lambda g: fit(g, self.data.shape)),  # adding passes g on as it is
-                      (other, lambda g: fit(g, other.data.shape))), "add")
+                     ((self, lambda g: _fit(g, self.data.shape)),  # adding passes g on as it is
+                      (other, lambda g: _fit(g, other.data.shape))), "add")
 
     __radd__ = __add__
 
+    @_no_overflow
     def __mul__(self, other):
-        other = as_value(other)
+        other = _as_value(other)
         return Value(self.data * other.data,
-                     ((self, lambda g: fit(g * other.data, self.data.shape)),  # times the other
-                      (other, lambda g: fit(g * self.data, other.data.shape))), "mul")
+                     ((self, lambda g: _fit(g * other.data, self.data.shape)),  # times the other
+                      (other, lambda g: _fit(g * self.data, other.data.shape))), "mul")
 
     __rmul__ = __mul__
 
+    @_no_overflow
     def square(self):
         return Value(self.data**2, ((self, lambda g: 2 * self.data * g),), "square")
 
+    @_no_overflow
     def sum(self):
         return Value(self.data.sum(), ((self, lambda g: np.full(self.data.shape, g)),), "sum")
 
@@ -78,6 +95,7 @@ class Value:
 
         return Value(self.data[index], ((self, rule),), "index")
 
+    @_no_overflow
     def backward(self) -> None:
         """d self / d every value it was made from, added into their .grad."""
         order, seen = [], set()
@@ -96,7 +114,7 @@ class Value:
                 parent.grad = parent.grad + rule(value.grad)  # add: fan-out collects shares
 
 
-def as_value(x) -> Value:
+def _as_value(x) -> Value:
     return x if isinstance(x, Value) else Value(x)
 
 
@@ -120,6 +138,11 @@ def conv2d(image: Value, kernel: Value) -> Value:
 
 def lesson_04_gradients(image, kernel) -> tuple[np.ndarray, np.ndarray]:
     """(d loss / d kernel, d loss / d image) for loss = sum(conv2d(image, kernel)**2)."""
+    image, kernel = (validation.array(name, v, ndim=2) for name, v in
+                     (("image", image), ("kernel", kernel)))
+    for name, v in (("image", image), ("kernel", kernel)):
+        if np.abs(v).max() > 1e50:
+            raise ValueError(f"{name} must hold values within +-1e50")
     image, kernel = Value(image), Value(kernel)
     conv2d(image, kernel).square().sum().backward()
     return kernel.grad, image.grad

@@ -48,8 +48,11 @@ def test_gradient_spread_shrinks_with_the_batch_and_vanishes_for_the_full_batch(
     (lambda: batches.batch_grad(np.zeros(4), DATA, [64]), "rows must be"),
     (lambda: batches.make_data(n_images=0), "n_images must be >= 1"),
     (lambda: batches.gradient_spread(np.zeros(4), DATA, 0), "batch_size must be from 1"),
-    (lambda: batches.loss(np.zeros(3), DATA), "kernel must be 4 finite numbers"),
-    (lambda: batches.batch_grad([0, 0, np.nan, 0], DATA, [1]), "kernel must be 4 finite"),
+    (lambda: batches.loss(np.zeros(3), DATA), "kernel must be 4 numbers"),
+    (lambda: batches.batch_grad([0, 0, np.nan, 0], DATA, [1]), "kernel must contain only finite"),
+    (lambda: batches.train(DATA, 8, 1e3, 2), "training diverged .* lower lr"),
+    (lambda: batches.loss(np.full(4, 1e60), DATA), "kernel must be 4 numbers .* within"),
+    (lambda: batches.batch_grad(np.zeros(4), DATA, [0.5]), "rows must be"),
 ])
 def test_bad_input_is_refused_and_the_argument_named(call, message):
     with pytest.raises(ValueError, match=message):

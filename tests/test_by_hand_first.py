@@ -2,12 +2,16 @@
 has written the same computation by hand, and the cell that first calls the library asserts
 that the two agree (lesson 00 promises this to the reader).
 
-BY_HAND is the list: for each checked notebook, every `lessons_lib` computation it uses and a
-snippet of the code that does the same by hand. Pictures, sliders, the environment check and the
-exercise checkers are not computations (NOT_COMPUTATIONS). To check another lesson, add its
-entry; the test then fails for any computation the lesson calls that is not listed, any listed
-one it no longer calls, a by-hand snippet that is missing or comes after the first library call,
-and a first library call whose cell asserts nothing.
+BY_HAND is the list: for every notebook, every `lessons_lib` computation it uses and a snippet
+of the code that does the same by hand. A snippet may instead point to an earlier lesson, as
+("04", snippet), when that lesson wrote the computation by hand: the snippet must then be one of
+that lesson's own BY_HAND snippets (so its test checks it comes first and is asserted there), in
+a code cell of that lesson. Pictures, sliders, the environment and devices, stopwatches, the data
+a lesson starts from, constants and the exercise checkers are not computations
+(NOT_COMPUTATIONS). The test fails for any computation a lesson calls that is not listed, any
+listed one it no longer calls, a by-hand snippet that is missing or comes after the first
+library call, and a first library call (by-hand snippet in the same lesson) whose cell asserts
+nothing.
 """
 import ast
 import re
@@ -16,8 +20,23 @@ import pytest
 
 from tests import stored_notebooks
 
-NOT_COMPUTATIONS = re.compile(r"^(plotting|widgets|chain_rule_widgets|conv2d_widgets|environment"
-                              r"|exercises|exercises_\d\d)$")
+NOT_COMPUTATIONS = re.compile("|".join([
+    # pictures and sliders (optimisers_widgets.pair_bowl is a computation: not in this list)
+    r"^(plotting|widgets|chain_rule_widgets|conv2d_widgets|features_widgets)\.",
+    r"^optimisers_widgets\.(path_explorer|batch_curves)$", r"^ladder\.time_vs_size_figure$",
+    # the machine: environment check, devices, copying arrays to a device
+    r"^(environment|devices)\.", r"^batched_step\.to_torch$",
+    # stopwatches: they measure how long the lesson's own steps take (lesson 08 prints
+    # seconds_per_call's source); ladder.rungs lists the step functions the lesson wrote
+    r"^timing\.", r"^ladder\.(rungs|time_rung|sweep)$",
+    # the data a lesson starts from (random images, a random starting kernel), described in
+    # its prose: inputs to the computations, not computations the lesson teaches
+    r"^(features\.(make_images|random_model)|batches\.make_data|batched_step\.make_batch)$",
+    # constants (UPPERCASE data such as SOBEL or RTOL)
+    r"^\w+\.[A-Z][A-Z0-9_]*$",
+    # the exercise checkers
+    r"^(exercises|exercises_\d\d)\.",
+]))
 
 BY_HAND = {
     "00": {},
@@ -48,6 +67,60 @@ BY_HAND = {
         "conv2d.max_stable_lr": "lr_limit = 2 / curvatures.max()",
         "conv2d.train": "losses_by_hand.append(",
     },
+    "05": {
+        "graph.walk": "made_by_square = made_by_sum.next_functions[0][0]",
+        "autograd_conv.conv2d_indexing": "def conv2d_by_hand(image, kernel):",
+        "autograd_conv.kernel_grad": "loss_2 = (conv2d_by_hand(image, kernel_2) ** 2).sum()",
+        "chain_rule.tiny_network": ("03", "a3 = a2**2  # square"),
+        "chain_rule.gradients": ("03", "d_w = x * d_a1"),
+        "chain_rule.loss_of": ("03", "loss = (a3 - y_true) ** 2  # loss"),
+        "chain_rule.finite_difference": ("03", "nudged = (g(f(x + h)) - g(f(x - h))) / (2 * h)"),
+        "graph.walk_values": "def visit(v):  # v is appended after everything it was made from",
+        "tiny_autograd.Value": "class Value:",
+        "tiny_autograd.lesson_04_gradients": "class Value:",
+    },
+    "06": {
+        "features.forward": "def forward_by_hand(images, kernel, readout, bias):",
+        "features.gradients": "def gradients_by_hand(images, labels, kernel, readout, bias):",
+        "features.train": "def train_by_hand(model, lr, steps, batch_size, seed):",
+        "features.accuracy": "def accuracy_by_hand(m):",
+        "features.correlation": "def correlation_by_hand(a, b):",
+        "features.sobel_correlation": "def edge_likeness_by_hand(k):",
+        "features.tug_of_war": "def tug_by_hand(m):",
+        "features.shrinking_phase": "def shrinking_by_hand(r, above=0.1):",
+    },
+    "07": {
+        "conv2d.patches": ("04", "X = np.array([image[i:i + 2, j:j + 2].ravel()"),
+        "conv2d.train": ("04", "losses_by_hand.append("),
+        "batches.best_kernel": "best_by_hand = np.linalg.solve(A.T @ A, A.T @ y)",
+        "batches.loss": "floor_by_hand = np.mean(np.sum((data.X @ best_by_hand - data.y) ** 2",
+        "batches.batch_grad": "def batch_gradient(kernel, rows):",
+        "batches.train": "def train_by_hand(batch_size, lr, epochs, seed=0):",
+        "batches.gradient_spread": "def spread_by_hand(kernel, batch_size, draws=2000, seed=0):",
+        "optimisers.conv_bowl": "return 2 * X.T @ (X @ w)",
+        "optimisers.Momentum": "def momentum_path(w, lr, beta, steps):",
+        "optimisers.run": "def momentum_path(w, lr, beta, steps):",
+        "optimisers.Adam": "def adam_path(w, lr, steps, b1=0.9, b2=0.999, eps=1e-8):",
+        "optimisers.best_plain_lr": "lr_plain_by_hand = 2 / (lam.min() + lam.max())",
+        "optimisers.best_momentum": "beta = ((np.sqrt(k) - 1) / (np.sqrt(k) + 1)) ** 2",
+        "optimisers.plain_factor": "1 - 1e-5 * curvature",
+        "optimisers.momentum_factor": "np.roots([1, -(1 + beta - lr_momentum * curvature), beta])",
+        "optimisers.Plain": "def plain_step(w):",
+        "optimisers.steps_to": "def steps_by_hand(step, w, goal, max_steps=20_000):",
+        "optimisers_widgets.pair_bowl": "np.linalg.eigvalsh(2 * X[:, [0, 2]].T @ X[:, [0, 2]])",
+    },
+    "08": {
+        "conv2d.conv2d_loops": ("04", "output[i, j] = np.sum(image[i:i + 2, j:j + 2] * kernel)"),
+        "conv2d.loss": ("04", "loss = np.sum((output - target) ** 2)"),
+        "conv2d.blame": ("04", "blame = 2 * (output - target)"),
+        "conv2d.kernel_grad_loops": ("04", "grad[a, b] = np.sum(image[a:a + h, b:b + w] * blame)"),
+        "batched_step.step_loops": "def step_loops(images, kernel, targets, lr):",
+        "batched_step.step_numpy": "def step_numpy(images, kernel, targets, lr):",
+        "batched_step.step_torch": "def step_torch(images, kernel, targets, lr):",
+        "batched_step.step_autograd": "def step_autograd(images, kernel, targets, lr):",
+        "batched_step.relative_difference": "gap_by_hand = max(np.abs(mine - ref).max()",
+        "ladder.crossover": "crossing_by_hand = next((size for size in shared",
+    },
 }
 
 
@@ -73,12 +146,13 @@ def library_uses(sources: list[str]) -> dict[str, tuple[int, int]]:
                 name = f"{modules[node.value.id]}.{node.attr}"
                 where = (cell, sum(map(len, lines[:node.lineno - 1])) + node.col_offset)
                 first[name] = min(first.get(name, where), where)
-    return {name: where for name, where in first.items()
-            if not NOT_COMPUTATIONS.match(name.split(".")[0])}
+    return {name: where for name, where in first.items() if not NOT_COMPUTATIONS.search(name)}
 
 
-def problems(sources: list[str], listed: dict[str, str]) -> list[str]:
-    """What breaks the rule in one notebook, given its code cells' sources and its BY_HAND list."""
+def problems(sources: list[str], listed: dict, earlier=None) -> list[str]:
+    """What breaks the rule in one notebook, given its code cells' sources and its BY_HAND list;
+    earlier(prefix) gives an earlier lesson's (sources, BY_HAND list), for entries that point
+    to it."""
     found, uses = [], library_uses(sources)
     for name in sorted(set(uses) - set(listed)):
         found.append(f"{name} is called but BY_HAND names no cell that writes it by hand")
@@ -86,6 +160,15 @@ def problems(sources: list[str], listed: dict[str, str]) -> list[str]:
         found.append(f"{name} is listed but never called: remove it from BY_HAND")
     for name in sorted(set(listed) & set(uses)):
         snippet, (cell, offset) = listed[name], uses[name]
+        if isinstance(snippet, tuple):  # written by hand (and asserted) in an earlier lesson
+            lesson, snippet = snippet
+            their_sources, their_list = earlier(lesson)
+            if snippet not in their_list.values():
+                found.append(f"{name}: {snippet!r} is not one of lesson {lesson}'s BY_HAND "
+                             "snippets")
+            elif not any(snippet in source for source in their_sources):
+                found.append(f"{name}: lesson {lesson} has no cell with {snippet!r}")
+            continue
         hand = [(c, s.index(snippet)) for c, s in enumerate(sources) if snippet in s]
         if not hand:
             found.append(f"{name}: no cell contains its by-hand code {snippet!r}")
@@ -102,14 +185,18 @@ def code_sources(prefix: str) -> list[str]:
     return ["".join(cell["source"]) for cell in cells]
 
 
-def test_every_lesson_up_to_04_is_checked():
+def test_every_lesson_is_checked():
     prefixes = [p.name[:2] for p in stored_notebooks.paths()]
-    assert {"00", "01", "02", "03", "04"} <= set(BY_HAND) <= set(prefixes)
+    assert set(BY_HAND) == set(prefixes)
 
 
 @pytest.mark.parametrize("prefix", sorted(BY_HAND))
 def test_each_library_computation_is_written_by_hand_first(prefix):
-    assert problems(code_sources(prefix), BY_HAND[prefix]) == []
+    def earlier(lesson):
+        assert lesson < prefix, f"lesson {prefix} points to lesson {lesson}, not an earlier one"
+        return code_sources(lesson), BY_HAND[lesson]
+
+    assert problems(code_sources(prefix), BY_HAND[prefix], earlier) == []
 
 
 def test_the_check_catches_each_way_of_breaking_the_rule():
@@ -127,3 +214,13 @@ def test_the_check_catches_each_way_of_breaking_the_rule():
     assert "never called" in problems([by_hand], listed)[0]
     picture = "from lessons_lib import plotting\nfig = plotting.figure(1, 2)\n"
     assert problems([picture, "%pip install -q x\n"], {}) == []
+    constant = "from lessons_lib import features\nk = features.SOBEL\n"
+    assert problems([constant], {}) == []
+    # an entry that points to an earlier lesson's by-hand snippet
+    lesson_01 = ([by_hand, call], listed)
+    pointer = {"gradient_descent.grad": ("01", "total = 2 * (w * x - y) * x")}
+    plain_call = call.replace("assert g == total\n", "")
+    assert problems([plain_call], pointer, lambda lesson: lesson_01) == []
+    assert "not one of lesson 01" in problems([plain_call], pointer,
+                                              lambda lesson: ([by_hand], {}))[0]
+    assert "has no cell" in problems([plain_call], pointer, lambda lesson: ([call], listed))[0]

@@ -71,9 +71,9 @@ def test_tug_of_war_and_shrinking_phase_report_shares_and_cosines(data):
 def test_bad_arguments_name_themselves(data):
     images, labels = data
     model = features.random_model()
-    with pytest.raises(ValueError, match="images must be an"):
+    with pytest.raises(ValueError, match="images must be 4-D"):
         features.forward(images[:, 0], model)
-    with pytest.raises(ValueError, match="labels must have shape"):
+    with pytest.raises(ValueError, match="labels must be 64 labels"):
         features.gradients(images, labels[:3], model)
     with pytest.raises(ValueError, match="batch_size must be None or 1 to 64"):
         features.train(images, labels, model, batch_size=65)
@@ -83,7 +83,7 @@ def test_bad_arguments_name_themselves(data):
         features.sobel_correlation(np.ones((2, 2)))
     with pytest.raises(ValueError, match="channel must be"):
         features.tug_of_war(images, labels, model, channel=2)
-    with pytest.raises(FloatingPointError, match="lower lr"):
+    with pytest.raises(ValueError, match="lower lr"):
         features.train(images, labels, model, lr=1e6, steps=20)
 
 

@@ -42,6 +42,7 @@ import lessons_lib
 from lessons_lib import (
     autograd_conv,
     batched_step,
+    batches,
     chain_rule,
     chain_rule_widgets,
     conv2d,
@@ -55,11 +56,16 @@ from lessons_lib import (
     exercises_03,
     exercises_04,
     exercises_08,
+    features,
+    features_widgets,
     gradient_descent,
     graph,
     ladder,
+    optimisers,
+    optimisers_widgets,
     plotting,
     timing,
+    tiny_autograd,
     validation,
     widgets,
 )
@@ -141,6 +147,31 @@ def _checker(module, name):
                 if p.default is not inspect.Parameter.empty}
     return Target(f"{module.__name__.split('.')[-1]}.{name}", fn,
                   lambda: {"answer": None} | defaults, examples=25)
+
+
+# --- Good arguments for lessons 05-08's modules (the integration rows) ---------------------
+
+def _data():
+    return batches.make_data(8, 4, seed=0)
+
+
+def _edges():
+    images, labels = features.make_images(8, 6, seed=100)
+    return {"images": images, "labels": labels, "model": features.random_model()}
+
+
+def _edges_run():
+    edges = _edges()
+    return features.train(edges["images"], edges["labels"], edges["model"], 0.5, 4, 4)
+
+
+def _bowl():
+    return optimisers.conv_bowl(IMAGE, (2, 2), TARGET)
+
+
+def _value():
+    w = tiny_autograd.Value([1.0, 2.0])
+    return (w * w + 1.0).sum()
 
 
 def _fast():
@@ -386,6 +417,107 @@ TARGETS = [
            lambda: {"x": 2.0, "y_true": 6.0, "w0": 0.0}, examples=8),
 ]
 
+# --- lessons 05-08's modules (batches, features, optimisers, tiny autograd; the integration rows)
+INTEGRATION_TARGETS = [
+    Target("batched_step.step_autograd", batched_step.step_autograd,
+           lambda: dict(zip(("images", "kernel", "targets"), _tensors())) | {"lr": 1e-4}),
+    # batches
+    Target("batches.make_data", batches.make_data,
+           lambda: {"n_images": 8, "size": 4, "noise": 0.05, "seed": 0, "hidden": KERNEL}),
+    Target("batches.loss", batches.loss, lambda: {"kernel": KERNEL, "data": _data()}),
+    Target("batches.batch_grad", batches.batch_grad,
+           lambda: {"kernel": KERNEL, "data": _data(), "rows": [0, 3]}),
+    Target("batches.best_kernel", batches.best_kernel, lambda: {"data": _data()}),
+    Target("batches.train", batches.train,
+           lambda: {"data": _data(), "batch_size": 4, "lr": 0.05, "epochs": 2, "seed": 0}),
+    Target("batches.gradient_spread", batches.gradient_spread,
+           lambda: {"kernel": KERNEL, "data": _data(), "batch_size": 2, "draws": 20, "seed": 0}),
+    # features
+    Target("features.make_images", features.make_images,
+           lambda: {"n": 8, "size": 6, "noise": 0.5, "seed": 100}),
+    Target("features.random_model", features.random_model, lambda: {"seed": 3, "scale": 0.3}),
+    Target("features.forward", features.forward,
+           lambda: {k: v for k, v in _edges().items() if k != "labels"}),
+    Target("features.gradients", features.gradients, _edges),
+    Target("features.accuracy", features.accuracy, _edges),
+    Target("features.train", features.train,
+           lambda: _edges() | {"lr": 0.1, "steps": 4, "batch_size": 4, "seed": 0}),
+    Target("features.correlation", features.correlation,
+           lambda: {"a": features.SOBEL, "b": features.SOBEL.T + 1}),
+    Target("features.sobel_correlation", features.sobel_correlation,
+           lambda: {"kernel": features.SOBEL}),
+    Target("features.tug_of_war", features.tug_of_war,
+           lambda: _edges() | {"channel": features.NOISE}),
+    Target("features.shrinking_phase", features.shrinking_phase,
+           lambda: {k: v for k, v in _edges().items() if k != "model"}
+           | {"run": _edges_run(), "above": 0.1}),
+    # features_widgets
+    Target("features_widgets.examples_figure", features_widgets.examples_figure,
+           lambda: {k: v for k, v in _edges().items() if k != "model"} | {"per_label": 2},
+           examples=8),
+    Target("features_widgets.kernels_figure", features_widgets.kernels_figure,
+           lambda: {"kernels": [features.SOBEL, features.SOBEL.T], "titles": ["a", "b"],
+                    "limit": None}, examples=8),
+    Target("features_widgets.training_scrubber", features_widgets.training_scrubber,
+           lambda: {k: v for k, v in _edges().items() if k != "model"} | {"run": _edges_run()},
+           examples=8),
+    # graph
+    Target("graph.walk_values", graph.walk_values, lambda: {"value": _value(), "names": None}),
+    # optimisers
+    Target("optimisers.Plain", optimisers.Plain, lambda: {"lr": 0.1}),
+    Target("optimisers.Momentum", optimisers.Momentum, lambda: {"lr": 0.1, "beta": 0.6}),
+    Target("optimisers.Adam", optimisers.Adam,
+           lambda: {"lr": 0.1, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8}),
+    *[Target(f"optimisers.{cls.__name__}.step", cls.step,
+             lambda cls=cls, args=args: {"self": cls(*args), "w": [1.0, 2.0], "g": [0.5, -1.0]})
+      for cls, args in ((optimisers.Plain, (0.1,)), (optimisers.Momentum, (0.1, 0.6)),
+                        (optimisers.Adam, (0.1,)))],
+    Target("optimisers.Bowl", optimisers.Bowl,
+           lambda: {"X": [[1.0, 0.0], [0.0, 2.0], [1.0, 1.0]], "target": [1.0, 2.0, 3.0]}),
+    Target("optimisers.Bowl.loss", optimisers.Bowl.loss,
+           lambda: {"self": _bowl(), "w": KERNEL.ravel()}),
+    Target("optimisers.Bowl.grad", optimisers.Bowl.grad,
+           lambda: {"self": _bowl(), "w": KERNEL.ravel()}),
+    Target("optimisers.Bowl.curvatures", optimisers.Bowl.curvatures, lambda: {"self": _bowl()},
+           examples=1),
+    Target("optimisers.conv_bowl", optimisers.conv_bowl,
+           lambda: {"image": IMAGE, "kernel_shape": (2, 2), "target": TARGET}),
+    Target("optimisers.run", optimisers.run,
+           lambda: {"optimiser": optimisers.Plain(1e-5), "bowl": _bowl(), "w0": KERNEL.ravel(),
+                    "steps": 5}),
+    Target("optimisers.steps_to", optimisers.steps_to,
+           lambda: {"optimiser": optimisers.Plain(1e-5), "bowl": _bowl(), "w0": KERNEL.ravel(),
+                    "threshold": 1e3, "max_steps": 50}),
+    Target("optimisers.best_plain_lr", optimisers.best_plain_lr,
+           lambda: {"curvatures": [1.0, 10.0]}),
+    Target("optimisers.best_momentum", optimisers.best_momentum,
+           lambda: {"curvatures": [1.0, 10.0]}),
+    Target("optimisers.plain_factor", optimisers.plain_factor, lambda: {"lr": 0.1, "lam": 10.0}),
+    Target("optimisers.momentum_factor", optimisers.momentum_factor,
+           lambda: {"lr": 0.1, "beta": 0.6, "lam": 10.0}),
+    # optimisers_widgets
+    Target("optimisers_widgets.pair_bowl", optimisers_widgets.pair_bowl,
+           lambda: {"pair": (0, 2), "image": IMAGE, "kernel": KERNEL, "target": TARGET}),
+    Target("optimisers_widgets.path_explorer", optimisers_widgets.path_explorer,
+           lambda: {"steps": 10, "pair": (0, 2), "limits": (-1.5, 1.0)}, examples=8),
+    Target("optimisers_widgets.batch_curves", optimisers_widgets.batch_curves,
+           lambda: {"runs": [batches.train(_data(), 4, 0.05, 2)], "floor": 0.01}, examples=8),
+    # tiny_autograd
+    Target("tiny_autograd.Value", tiny_autograd.Value,
+           lambda: {"data": [1.0, 2.0], "parents": (), "op": ""}),
+    Target("tiny_autograd.Value.square", tiny_autograd.Value.square,
+           lambda: {"self": tiny_autograd.Value([1.0, 2.0])}, examples=1),
+    Target("tiny_autograd.Value.sum", tiny_autograd.Value.sum,
+           lambda: {"self": tiny_autograd.Value([1.0, 2.0])}, examples=1),
+    Target("tiny_autograd.Value.backward", tiny_autograd.Value.backward,
+           lambda: {"self": _value()}, examples=1),
+    Target("tiny_autograd.conv2d", tiny_autograd.conv2d,
+           lambda: {"image": tiny_autograd.Value(IMAGE), "kernel": tiny_autograd.Value(KERNEL)}),
+    Target("tiny_autograd.lesson_04_gradients", tiny_autograd.lesson_04_gradients,
+           lambda: {"image": IMAGE, "kernel": KERNEL}),
+]
+TARGETS += INTEGRATION_TARGETS
+
 # Public names with no row, and why. Records (dataclasses) only hold what functions return.
 NOT_FUZZED = {
     "chain_rule.Layer": "a record; made by scale/shift/square/squared_error",
@@ -414,6 +546,15 @@ NOT_FUZZED = {
     "widgets.SliderFigure.values": "no arguments; run by every slider row",
     "widgets.SliderFigure.redraw": "run by every slider row (its argument is ignored)",
     "widgets.SliderFigure.png": "no arguments; run by every slider row",
+    # lessons 05-08's modules (the integration rows)
+    "batches.Data": "a record that make_data returns",
+    "batches.Data.n": "a property",
+    "batches.Run": "a record that train returns",
+    "batches.Run.epochs": "a property",
+    "features.Model": "a record that random_model and train return",
+    "features.Run": "a record that train returns",
+    "features.Run.kernels": "a property",
+    "tiny_autograd.Value.shape": "a property",
 }
 
 TABLE = collections.defaultdict(collections.Counter)  # module -> outcome -> calls

@@ -81,9 +81,16 @@ def test_run_stops_a_diverging_path_early():
     (lambda: optimisers.Plain(0.1).step([1.0, 2.0], [1.0]), "g must have the shape of w"),
     (lambda: optimisers.Adam(0.1).step([np.nan], [1.0]), "w must contain only finite"),
     (lambda: optimisers.best_momentum([0.0, 0.0]), "curvatures must contain"),
-    (lambda: optimisers.Bowl(np.ones((3, 2)), np.ones(2)), "X must be a finite 2-D"),
+    (lambda: optimisers.Bowl(np.ones((3, 2)), np.ones(2)), "X must be a 2-D array within"),
     (lambda: optimisers.steps_to(optimisers.Plain(0.1), BOWL, W0, -1), "threshold must be"),
 ])
 def test_bad_input_is_refused_and_the_argument_named(call, message):
     with pytest.raises((ValueError, TypeError), match=message):
         call()
+
+
+def test_a_run_that_leaves_the_weights_range_stops_instead_of_overflowing():
+    bowl = optimisers.conv_bowl(IMAGE, (2, 2), np.zeros((3, 3)))
+    path = optimisers.run(optimisers.Plain(1e30), bowl, np.ones(4), 50)
+    assert len(path) < 51 and np.isfinite(path).all()
+    assert optimisers.steps_to(optimisers.Plain(1e30), bowl, np.ones(4), 1e-3) is None

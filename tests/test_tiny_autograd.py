@@ -72,7 +72,7 @@ def test_indexing_and_broadcasting_send_gradients_to_the_right_places():
     v = Value([[1.0, 2.0], [3.0, 4.0]])
     (v[0, 1] * Value([1.0, 1.0, 1.0])).sum().backward()
     assert v.grad.tolist() == [[0.0, 3.0], [0.0, 0.0]]
-    assert tiny_autograd.fit(np.ones((2, 3)), ()) == 6.0
+    assert tiny_autograd._fit(np.ones((2, 3)), ()) == 6.0
 
 
 def test_an_array_on_the_left_of_a_value_still_makes_a_value():
@@ -95,9 +95,9 @@ def test_its_graph_is_drawn_by_the_same_code_as_pytorchs():
 
 
 def test_bad_inputs_are_refused_with_the_argument_named():
-    with pytest.raises(TypeError, match="data must be a number"):
+    with pytest.raises(TypeError, match="data must be an array of real numbers"):
         Value("three")
-    with pytest.raises(ValueError, match="data must be finite"):
+    with pytest.raises(ValueError, match="data must contain only finite"):
         Value(float("nan"))
     with pytest.raises(ValueError, match="kernel must be a 2-D Value"):
         tiny_autograd.conv2d(Value(IMAGE), Value([1.0, 2.0]))
