@@ -97,7 +97,11 @@ def ensure_chromium() -> None:
 def test(args: list[str]) -> None:
     py = setup()
     ensure_chromium()
-    sys.exit(subprocess.run([py, "-m", "pytest", *args], cwd=ROOT).returncode)
+    # One pytest worker per core (at most 4), each taking whole test files, so a notebook's cells
+    # and a file's shared browser session stay together; `-n 0` runs everything in one process.
+    workers = [] if any(a == "-n" or a.startswith(("-n=", "--numprocesses")) for a in args) else [
+        "-n", str(min(4, os.cpu_count() or 1)), "--dist", "loadfile"]
+    sys.exit(subprocess.run([py, "-m", "pytest", *workers, *args], cwd=ROOT).returncode)
 
 
 def execute(args: list[str]) -> None:
