@@ -4,7 +4,7 @@ A slider cell opts in with one metadata entry that names the lessons_lib builder
 the builder's arguments and the slider to sweep (tests/site/test_slider_specs.py checks that the
 entry agrees with the cell's code):
 
-    "site-slider": {"builder": "lessons_lib.widgets.learning_rate_explorer",
+    "site-slider": {"builder": "lessons_lib.gradient_descent_widgets.learning_rate_explorer",
                     "kwargs": {"x": 2.0, "y_true": 6.0, "w0": 0.0}, "sweep": "lr"}
 
 An argument is JSON: a list becomes a float numpy array, and {"call": "lessons_lib.M.F",
@@ -44,7 +44,8 @@ def resolve(value):
 
 
 def named(dotted: str):
-    """`lessons_lib.widgets.line_fit` -> that function; only lessons_lib is reachable."""
+    """`lessons_lib.gradient_descent_widgets.line_fit` -> that function; only lessons_lib is
+    reachable."""
     module, _, name = dotted.rpartition(".")
     if not module.startswith("lessons_lib"):
         raise ValueError(f"a slider builder must live in lessons_lib, got {dotted!r}")
