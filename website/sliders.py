@@ -139,6 +139,11 @@ def render(spec: dict) -> Frames:
     return frames
 
 
+def css_width(png: bytes) -> int:
+    """The width a frame is shown at: lessons_lib draws 2 image pixels per CSS pixel."""
+    return PIL.Image.open(io.BytesIO(png)).width // 2
+
+
 def slider_html(frames: Frames, uid: str, frame_urls: list) -> str:
     """The kernel-free slider: a labelled range input, its readout, the status line (announced
     to screen readers) and the picture; static/kernel-free-slider.js swaps the frames."""
@@ -157,7 +162,7 @@ def slider_html(frames: Frames, uid: str, frame_urls: list) -> str:
         f'value="{i}" aria-valuetext="{e(frames.label)} = {e(frames.readouts[i])}">'
         f'<output for="{uid}" class="kf-readout">{e(frames.readouts[i])}</output></div>\n'
         f'<p class="kf-status" role="status" aria-live="polite">{e(frames.statuses[i])}</p>\n'
-        f'<img class="kf-frame" src="{e(frame_urls[i])}" '
+        f'<img class="kf-frame" src="{e(frame_urls[i])}" width="{css_width(frames.pngs[i])}" '
         f'alt="{e(frames.label)} = {e(frames.readouts[i])}: {e(frames.statuses[i])}">\n'
         f'<p class="kf-note">{e(note)}</p>\n</div>'
     )
