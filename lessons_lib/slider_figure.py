@@ -87,12 +87,13 @@ class SliderFigure:
         return status
 
     def redraw(self, change=None) -> None:
-        self.status.value = self._draw(self.values())
-        self.image.value = self.png()
+        status = self._draw(self.values())
+        self.image.value = self.png()  # the picture's message first: it is what a move awaits
+        self.status.value = status
 
     def png(self) -> bytes:
-        """The canvas as PNG bytes: RGB (the figure is opaque), encoded fast (see _png)."""
-        return _png(np.asarray(self.canvas.buffer_rgba())[..., :3])
+        """The canvas as PNG bytes, encoded fast (see _png)."""
+        return _png(np.asarray(self.canvas.buffer_rgba()))
 
     def static_twin(self, settings: list[dict], ncols: int = 1) -> "Twin":
         """The figure at each of `settings` (slider values), for readers with no kernel: each
@@ -174,19 +175,21 @@ def _title_strip(title: str, width_px: int) -> np.ndarray:
                   constant_values=255)
 
 
-def _png(rgb: np.ndarray) -> bytes:
-    """(height, width, 3) uint8 pixels as PNG bytes, built by hand: no row filter and zlib's
-    fastest level. A figure is mostly flat colour, so this is about as small as PIL's own PNG
-    and encodes about three times faster: at 2 image pixels per CSS pixel, encoding is most of a
-    slider move's time (benchmarks/bench_slider_latency.py)."""
-    height, width, _ = rgb.shape
-    rows = np.zeros((height, 3 * width + 1), dtype=np.uint8)  # each row: filter type 0, pixels
-    rows[:, 1:] = rgb.reshape(height, -1)
+def _png(pixels: np.ndarray) -> bytes:
+    """(height, width, 3 or 4) uint8 pixels, RGB or RGBA, as PNG bytes built by hand: no row
+    filter and zlib's fastest level. A figure is mostly flat colour, so this is about as small
+    as PIL's PNG and several times faster to make; at 2 image pixels per CSS pixel, encoding is
+    most of a slider move's time (benchmarks/bench_slider_latency.py). The canvas's RGBA
+    buffer goes in as it is: dropping its alpha would cost a slow strided copy."""
+    height, width, channels = pixels.shape
+    rows = np.zeros((height, channels * width + 1), dtype=np.uint8)  # each row: filter 0, pixels
+    rows[:, 1:] = pixels.reshape(height, -1)
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         return (struct.pack(">I", len(data)) + kind + data
                 + struct.pack(">I", zlib.crc32(kind + data)))
 
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
+    colour_type = {3: 2, 4: 6}[channels]  # PNG's codes for RGB and RGBA
+    header = struct.pack(">IIBBBBB", width, height, 8, colour_type, 0, 0, 0)
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-            + chunk(b"IDAT", zlib.compress(rows.tobytes(), 1)) + chunk(b"IEND", b""))
+            + chunk(b"IDAT", zlib.compress(memoryview(rows), 1)) + chunk(b"IEND", b""))
