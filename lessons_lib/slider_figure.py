@@ -117,8 +117,8 @@ class SliderFigure:
             titles.append(self._draw(live | values))
             frames.append(np.asarray(self.canvas.buffer_rgba())[..., :3].copy())
         self._draw(live)  # the figure back as the live picture shows it
-        width = frames[0].shape[1]
-        ncols = max(1, min(ncols, MAX_TWIN_CSS_WIDTH * 2 // width))
+        css_width = frames[0].shape[1] * plotting.CSS_DPI / plotting.DPI
+        ncols = max(1, min(ncols, int(MAX_TWIN_CSS_WIDTH // css_width)))
         return Twin(frames, titles, ncols)
 
     @staticmethod
@@ -155,7 +155,8 @@ class Twin:
 
     def css_size(self) -> tuple[int, int]:
         height, width = self.pixels.shape[:2]
-        return width // 2, height // 2
+        return (round(width * plotting.CSS_DPI / plotting.DPI),
+                round(height * plotting.CSS_DPI / plotting.DPI))
 
     def _repr_png_(self):
         width, height = self.css_size()
