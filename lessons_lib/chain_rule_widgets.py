@@ -29,7 +29,7 @@ def backward_stepper(layers=None, x: float = 2.0) -> SliderFigure:
     ax.set_ylim(-1.6, 1.0)
     names = ["x"] + [f"a{n}" for n in range(1, len(values) - 1)] + ["loss"]
     for n, (name, value) in enumerate(zip(names, values)):
-        ax.text(n, 0.35, f"{name} = {value:g}", ha="center", va="center", fontsize=10,
+        ax.text(n, 0.35, f"{name} = {value:g}", ha="center", va="center", fontsize=12,
                 bbox={"boxstyle": "round", "facecolor": "#F2F2F2", "edgecolor": plotting.GREY})
     back_arrows, grads, products = [], [], []
     for n, layer in enumerate(layers):
@@ -40,14 +40,14 @@ def backward_stepper(layers=None, x: float = 2.0) -> SliderFigure:
         back_arrows.append(ax.annotate("", xy=(n + 0.3, -0.3), xytext=(n + 0.7, -0.3),
                                        arrowprops={"arrowstyle": "->",
                                                    "color": plotting.RED}))
-        ax.text(n + 0.5, 0.75, layer.name, ha="center", fontsize=plotting.MIN_FONT_PT,
+        ax.text(n + 0.5, 0.75, layer.name, ha="center", fontsize=10.5,
                 color=plotting.BLUE)
-        products.append(ax.text(n + 0.5, -1.0, "", ha="center", fontsize=plotting.MIN_FONT_PT,
+        products.append(ax.text(n + 0.5, -1.0, "", ha="center", fontsize=10.5,
                                 color=plotting.RED))
     for n in range(len(names)):
-        grads.append(ax.text(n, -0.3, "", ha="center", fontsize=9, color=plotting.RED,
+        grads.append(ax.text(n, -0.3, "", ha="center", fontsize=11, color=plotting.RED,
                              fontweight="bold"))
-    title = ax.set_title("", fontsize=10)
+    title = ax.set_title("", fontsize=11)
     step = ipywidgets.IntSlider(value=0, min=0, max=len(layers), step=1, description="step",
                              continuous_update=True)
 
