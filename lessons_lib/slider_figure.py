@@ -153,6 +153,10 @@ class Twin:
         self.alt = (f"The figure at {len(titles)} settings of its slider: "
                     + "; ".join(self.titles) + ".")
 
+    def __repr__(self) -> str:  # no memory address: re-running a lesson changes no byte
+        width, height = self.css_size()
+        return f"<static twin: {len(self.frames)} settings, {width}x{height} CSS px>"
+
     def css_size(self) -> tuple[int, int]:
         height, width = self.pixels.shape[:2]
         return (round(width * plotting.CSS_DPI / plotting.DPI),
