@@ -6,10 +6,10 @@ from the layer's output to its input, appears under it, and the gradient it pass
 under its input, with the multiplication that produced it, "local x upstream". A label "dw: 48"
 is short for "dloss/dw = 48", the loss's gradient with respect to w.
 """
-import ipywidgets as widgets
+import ipywidgets
 
 from lessons_lib import chain_rule, plotting
-from lessons_lib.widgets import SliderFigure
+from lessons_lib.slider_figure import SliderFigure
 
 
 def backward_stepper(layers=None, x: float = 2.0) -> SliderFigure:
@@ -29,7 +29,7 @@ def backward_stepper(layers=None, x: float = 2.0) -> SliderFigure:
     ax.set_ylim(-1.6, 1.0)
     names = ["x"] + [f"a{n}" for n in range(1, len(values) - 1)] + ["loss"]
     for n, (name, value) in enumerate(zip(names, values)):
-        ax.text(n, 0.35, f"{name} = {value:g}", ha="center", va="center", fontsize=10,
+        ax.text(n, 0.35, f"{name} = {value:g}", ha="center", va="center", fontsize=12,
                 bbox={"boxstyle": "round", "facecolor": "#F2F2F2", "edgecolor": plotting.GREY})
     back_arrows, grads, products = [], [], []
     for n, layer in enumerate(layers):
@@ -39,15 +39,16 @@ def backward_stepper(layers=None, x: float = 2.0) -> SliderFigure:
                     arrowprops={"arrowstyle": "->", "color": plotting.GREY})
         back_arrows.append(ax.annotate("", xy=(n + 0.3, -0.3), xytext=(n + 0.7, -0.3),
                                        arrowprops={"arrowstyle": "->",
-                                                   "color": plotting.VERMILLION}))
-        ax.text(n + 0.5, 0.75, layer.name, ha="center", fontsize=8, color=plotting.BLUE)
-        products.append(ax.text(n + 0.5, -1.0, "", ha="center", fontsize=8,
-                                color=plotting.VERMILLION))
+                                                   "color": plotting.RED}))
+        ax.text(n + 0.5, 0.75, layer.name, ha="center", fontsize=10.5,
+                color=plotting.BLUE)
+        products.append(ax.text(n + 0.5, -1.0, "", ha="center", fontsize=10.5,
+                                color=plotting.RED))
     for n in range(len(names)):
-        grads.append(ax.text(n, -0.3, "", ha="center", fontsize=9, color=plotting.VERMILLION,
+        grads.append(ax.text(n, -0.3, "", ha="center", fontsize=11, color=plotting.RED,
                              fontweight="bold"))
-    title = ax.set_title("", fontsize=10)
-    step = widgets.IntSlider(value=0, min=0, max=len(layers), step=1, description="step",
+    title = ax.set_title("", fontsize=11)
+    step = ipywidgets.IntSlider(value=0, min=0, max=len(layers), step=1, description="step",
                              continuous_update=True)
 
     def update(step):

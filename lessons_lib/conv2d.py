@@ -16,6 +16,13 @@ import numpy as np
 
 from lessons_lib import validation
 
+# Lesson 04's worked example (the numbers every test and lessons 04 and 07 check).
+IMAGE = np.array([[10, 20, 30, 40], [30, 40, 50, 60], [20, 30, 40, 50], [10, 20, 30, 40]],
+                 dtype=float)
+KERNEL = np.array([[0.5, 0.3], [0.2, 0.1]])
+TARGET = np.zeros((3, 3))
+WEIGHT_NAMES = ("top-left", "top-right", "bottom-left", "bottom-right")
+
 
 def _array2d(name: str, value) -> np.ndarray:
     return validation.array(name, value, ndim=2)

@@ -6,19 +6,14 @@
     lr_explorer()     repeated training steps at a learning rate: converge, or diverge above
                       conv2d.max_stable_lr
 """
-import ipywidgets as widgets
+import ipywidgets
 import numpy as np
 from matplotlib.patches import Rectangle
 
 from lessons_lib import conv2d, plotting, validation
-from lessons_lib.widgets import SliderFigure
+from lessons_lib.conv2d import IMAGE, KERNEL, TARGET, WEIGHT_NAMES
+from lessons_lib.slider_figure import SliderFigure
 
-# Lesson 04's worked example (the numbers every test and the notebook check).
-IMAGE = np.array([[10, 20, 30, 40], [30, 40, 50, 60], [20, 30, 40, 50], [10, 20, 30, 40]],
-                 dtype=float)
-KERNEL = np.array([[0.5, 0.3], [0.2, 0.1]])
-TARGET = np.zeros((3, 3))
-WEIGHT_NAMES = ("top-left", "top-right", "bottom-left", "bottom-right")
 MAX_SIDE = 12  # every pixel carries its number: larger images would be unreadable (and slow)
 MAX_WEIGHTS = 9  # lr_explorer draws one path per weight: a 3x3 kernel at most
 
@@ -46,7 +41,7 @@ def _short(value: float) -> str:
 
 
 def _outline(ax, rows: int, cols: int) -> Rectangle:
-    box = Rectangle((-0.5, -0.5), cols, rows, fill=False, edgecolor=plotting.VERMILLION,
+    box = Rectangle((-0.5, -0.5), cols, rows, fill=False, edgecolor=plotting.RED,
                     linewidth=3)
     ax.add_patch(box)
     return box
@@ -74,16 +69,15 @@ def weight_picker(image=IMAGE, kernel=KERNEL, target=TARGET) -> SliderFigure:
     names = dict(enumerate(WEIGHT_NAMES)) if kernel.shape == (2, 2) else {}
     options = [(f"{names.get(n, '')} w[{a},{b}] = {kernel[a, b]:g}".strip(), n)
                for n, (a, b) in enumerate(np.ndindex(*kernel.shape))]
-    weight = widgets.Dropdown(options=options, value=0, description="weight")
+    weight = ipywidgets.Dropdown(options=options, value=0, description="weight")
 
     def update(weight):
         a, b = divmod(weight, kernel.shape[1])
         box.set_xy((b - 0.5, a - 0.5))
         pixels = image[a:a + h, b:b + w]  # (h, w): the pixel under w[a, b] at each position
         products = pixels * blame
-        product_image.set_data(products)
-        for (i, j), value in np.ndenumerate(products):
-            product_texts[i][j].set_text(_short(value))
+        plotting.update_heatmap(product_image, product_texts, products,
+                                "{:,.0f}" if np.abs(products).max() < 1e9 else "{:.2g}")
         grad = products.sum()
         product_ax.set_title(f"pixel × blame: sum = {_short(grad)}", fontsize=10)
         terms = " + ".join(f"{p:g}·{q:g}" for p, q in zip(pixels.ravel(), blame.ravel()))
@@ -103,7 +97,7 @@ def kernel_slider(image=IMAGE, kernel=KERNEL) -> SliderFigure:
     partial = np.full(output.shape, np.nan)  # NaN: not computed yet, drawn blank
     output_image, output_texts = plotting.annotated_heatmap(output_ax, partial, "output so far",
                                                 vmin=output.min(), vmax=output.max())
-    position = widgets.IntSlider(value=1, min=1, max=h * w, step=1, description="position",
+    position = ipywidgets.IntSlider(value=1, min=1, max=h * w, step=1, description="position",
                                  continuous_update=True)
 
     def update(position):
@@ -112,9 +106,7 @@ def kernel_slider(image=IMAGE, kernel=KERNEL) -> SliderFigure:
         shown = np.full(output.shape, np.nan)
         for k in range(position):
             shown[divmod(k, w)] = output[divmod(k, w)]
-        output_image.set_data(np.ma.masked_invalid(shown))
-        for (r, c), value in np.ndenumerate(shown):
-            output_texts[r][c].set_text("" if np.isnan(value) else f"{value:g}")
+        plotting.update_heatmap(output_image, output_texts, shown)
         patch = image[i:i + kernel.shape[0], j:j + kernel.shape[1]]
         terms = " + ".join(f"{p:g}·{q:g}" for p, q in zip(patch.ravel(), kernel.ravel()))
         return f"position ({i},{j}): {terms} = {output[i, j]:g}"
@@ -148,14 +140,14 @@ def lr_explorer(image=IMAGE, kernel=KERNEL, target=TARGET, max_steps: int = 40) 
     names = (WEIGHT_NAMES if kernel.shape == (2, 2) else
              [f"w[{a},{b}]" for a, b in np.ndindex(*kernel.shape)])
     weight_lines = [weight_ax.plot([], [], "-", label=name)[0] for name in names]
-    weight_ax.legend(frameon=False, fontsize=7, loc="upper right", ncol=2 if kernel.size < 5
-                     else 3)
+    weight_ax.legend(frameon=False, fontsize=plotting.MIN_FONT_PT, loc="upper right",
+                     ncol=2 if kernel.size < 5 else 3)
     # The lesson's limit is 2.09e-5; other inputs get the same range relative to their limit.
     low, high, start, step = ((1e-6, 2.4e-5, 1e-5, 1e-7) if 1e-6 < limit < 2.4e-5
                               else (limit / 20, 1.15 * limit, limit / 2, limit / 200))
-    lr = widgets.FloatSlider(value=start, min=low, max=high, step=step, description="lr",
+    lr = ipywidgets.FloatSlider(value=start, min=low, max=high, step=step, description="lr",
                              readout_format=".2e", continuous_update=True)
-    steps = widgets.IntSlider(value=20, min=1, max=max_steps, step=1, description="steps",
+    steps = ipywidgets.IntSlider(value=20, min=1, max=max_steps, step=1, description="steps",
                               continuous_update=True)
 
     def update(lr, steps):

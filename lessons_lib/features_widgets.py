@@ -5,18 +5,18 @@
     training_scrubber(images, labels, run)   slide over the steps: the kernel's two channels then,
                                       and how edge-like it is and how large its noise weights are
 """
-import ipywidgets as widgets
+import ipywidgets
 import numpy as np
 
 from lessons_lib import features, plotting, validation
-from lessons_lib.widgets import SliderFigure
+from lessons_lib.slider_figure import SliderFigure
 
 
 def _bare(ax, title: str):
     ax.set_xticks([])
     ax.set_yticks([])
     ax.grid(False)
-    ax.set_title(title, fontsize=9)
+    ax.set_title(title, fontsize=plotting.MIN_FONT_PT + 1)
 
 
 def examples_figure(images, labels, per_label: int = 3):
@@ -31,9 +31,15 @@ def examples_figure(images, labels, per_label: int = 3):
     for col, n in enumerate(picks):
         kind = "vertical (1)" if labels[n] == 1 else "horizontal (0)"
         for row, channel in enumerate(("image", "noise")):
-            axes[row][col].imshow(images[n, row], cmap=plotting.CMAP, vmin=-limits[row],
-                                  vmax=limits[row])
+            axes[row][col].imshow(images[n, row], cmap=plotting.DIVERGING,
+                                  vmin=-limits[row], vmax=limits[row])
             _bare(axes[row][col], f"{kind}\n{channel}" if row == 0 else channel)
+        if col == len(picks) - 1:
+            for row in range(2):  # signed pixels: a colour scale per row, 0 is white
+                fig.colorbar(axes[row][col].images[0], ax=list(axes[row]), shrink=0.9)
+    fig.describe(f"{per_label} vertical and {per_label} horizontal example images (top row) "
+                 f"and the noise channel of each (bottom row), negative pixels blue and "
+                 f"positive red.")
     return fig
 
 
@@ -54,8 +60,11 @@ def kernels_figure(kernels, titles, limit: float | None = None):
     fig, axes = plotting.figure(1, len(kernels))
     fig.set_size_inches(2.3 * len(kernels), 2.5)
     for ax, kernel, title in zip(axes[0], kernels, titles):
-        plotting.annotated_heatmap(ax, kernel, title, fmt="{:+.2f}", vmin=-limit, vmax=limit,
-                                   ticks=False)
+        image, _ = plotting.annotated_heatmap(ax, kernel, title, fmt="{:+.2f}", vmin=-limit,
+                                              vmax=limit, ticks=False)
+    fig.colorbar(image, ax=list(axes[0]), shrink=0.8)
+    fig.describe(f"{len(kernels)} 3x3 kernels side by side ({', '.join(titles)}), each weight "
+                 f"written on its cell, negative blue and positive red.")
     return fig
 
 
@@ -82,20 +91,18 @@ def training_scrubber(images, labels, run: features.Run) -> SliderFigure:
     curve_ax.plot(steps, noise, color=plotting.VERMILLION, linestyle="--",
                   label="largest |noise weight|")
     curve_ax.set_ylim(0, max(1.05, noise.max() * 1.05))
-    curve_ax.legend(frameon=False, fontsize=7, loc="center right")
+    curve_ax.legend(frameon=False, fontsize=plotting.MIN_FONT_PT, loc="center right")
     plotting.style(curve_ax, "over training", "step", "")
     marker = curve_ax.axvline(0, color=plotting.GREY, linewidth=1)
 
     def update(step):
         for c, (image, texts) in enumerate(heatmaps):
-            image.set_data(kernels[step][c])
-            for (a, b), value in np.ndenumerate(kernels[step][c]):
-                texts[a][b].set_text(f"{value:+.2f}")
+            plotting.update_heatmap(image, texts, kernels[step][c], "{:+.2f}")
         marker.set_xdata([step, step])
         right = features.accuracy(images, labels, run.models[step])
         return (f"step {step}: |correlation| with Sobel {sobel[step]:.2f}, largest |noise "
                 f"weight| {noise[step]:.3f}, accuracy {right:.2f}")
 
-    step = widgets.IntSlider(value=0, min=0, max=len(kernels) - 1, step=1, description="step",
+    step = ipywidgets.IntSlider(value=0, min=0, max=len(kernels) - 1, step=1, description="step",
                              continuous_update=True)
     return SliderFigure(fig, update, step=step)

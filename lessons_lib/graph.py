@@ -106,8 +106,11 @@ class Graph:
             for n, j in enumerate(layer):
                 x_of[j] = n - (len(layer) - 1) / 2
         widest = max(len(layer) for layer in layers)
-        fig = plotting.LessonFigure(figsize=(max(3.6, 1.9 * widest), 0.75 * len(layers) + 0.6),
-                     dpi=plotting.DPI, layout="constrained")
+        fig = plotting.LessonFigure(
+            figsize=(max(3.6, 1.9 * widest), 0.75 * len(layers) + 0.6), dpi=plotting.DPI,
+            layout="constrained", alt=f"The computation graph as {len(self.nodes)} boxes in "
+            f"{len(layers)} layers, {self.label(0)} on top, arrows pointing the way the "
+            f"gradient travels down to the leaves.")
         ax = fig.subplots()
         ax.set_axis_off()
         ax.set_xlim(-widest / 2, widest / 2)
@@ -116,7 +119,8 @@ class Graph:
         for depth, layer in enumerate(layers):
             for j in layer:
                 colour = plotting.ORANGE if j == 0 else colours[self.nodes[j].kind]
-                ax.text(x_of[j], -depth, self.label(j), ha="center", va="center", fontsize=8,
+                ax.text(x_of[j], -depth, self.label(j), ha="center", va="center",
+                        fontsize=plotting.MIN_FONT_PT,
                         bbox={"boxstyle": "round,pad=0.35", "facecolor": colour + "55",
                               "edgecolor": colour})
         depth_of = {j: d for d, layer in enumerate(layers) for j in layer}

@@ -134,7 +134,9 @@ def time_vs_size_figure(results, machine: str, n: int, kernel_size: int = 3) -> 
     machine = validation.text("machine", machine)
     n = validation.count("n", n, minimum=1)
     kernel_size = validation.count("kernel_size", kernel_size, minimum=1)
-    fig, axes = plotting.figure(1, 1)
+    fig, axes = plotting.figure(1, 1, alt=(
+        f"Seconds per training step against image side, both on log scales, one line each for "
+        f"{', '.join(results)}, measured on {machine}."))
     ax = axes[0, 0]
     fig.set_size_inches(plotting.PANEL_SIZE[0] * 2, plotting.PANEL_SIZE[1] * 1.5)
     for name, (sizes, seconds) in results.items():

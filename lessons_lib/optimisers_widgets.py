@@ -5,12 +5,12 @@
                        contours and their losses (the fast SliderFigure; figure built once)
     batch_curves()     full-data loss against steps and against epochs, one line per batch size
 """
-import ipywidgets as widgets
+import ipywidgets
 import numpy as np
 
 from lessons_lib import batches, optimisers, plotting, validation
-from lessons_lib.conv2d_widgets import IMAGE, KERNEL, TARGET, WEIGHT_NAMES
-from lessons_lib.widgets import SliderFigure
+from lessons_lib.conv2d import IMAGE, KERNEL, TARGET, WEIGHT_NAMES
+from lessons_lib.slider_figure import SliderFigure
 
 PAIR = (0, 2)  # top-left and bottom-left: curvatures 1,800 and 35,400 in this plane
 # Plain last, so it is drawn on top: with beta = 0, momentum's path is the same path.
@@ -74,9 +74,10 @@ def path_explorer(steps: int = 30, pair=PAIR, limits=(-1.5, 1.0)) -> SliderFigur
         (paths[name],) = path_ax.plot([], [], "-o", color=colour, markersize=2.5, linewidth=1,
                                       label=name)
         (curves[name],) = loss_ax.plot([], [], "-", color=colour, label=name)
-    path_ax.legend(frameon=False, fontsize=9, loc="lower right")
-    note = path_ax.text(0.03, 0.95, "", transform=path_ax.transAxes, fontsize=9,
-                        color=plotting.VERMILLION, fontweight="bold", va="top")
+    path_ax.legend(frameon=False, fontsize=plotting.MIN_FONT_PT + 1, loc="lower right")
+    note = path_ax.text(0.03, 0.95, "", transform=path_ax.transAxes,
+                        fontsize=plotting.MIN_FONT_PT + 1, color=plotting.VERMILLION,
+                        fontweight="bold", va="top")
 
     def update(lr_x_lam, beta, adam_lr):
         lr = lr_x_lam / lam_max
@@ -100,11 +101,11 @@ def path_explorer(steps: int = 30, pair=PAIR, limits=(-1.5, 1.0)) -> SliderFigur
 
     wide = {"description_width": "initial"}  # show each label whole (ipywidgets 7 and 8)
     sliders = {
-        "lr_x_lam": widgets.FloatSlider(value=1.0, min=0.1, max=2.2, step=0.05, style=wide,
+        "lr_x_lam": ipywidgets.FloatSlider(value=1.0, min=0.1, max=2.2, step=0.05, style=wide,
                                         description="lr × λmax", continuous_update=True),
-        "beta": widgets.FloatSlider(value=0.6, min=0.0, max=0.95, step=0.05, style=wide,
+        "beta": ipywidgets.FloatSlider(value=0.6, min=0.0, max=0.95, step=0.05, style=wide,
                                     description="β", continuous_update=True),
-        "adam_lr": widgets.FloatSlider(value=0.1, min=0.01, max=0.3, step=0.01, style=wide,
+        "adam_lr": ipywidgets.FloatSlider(value=0.1, min=0.01, max=0.3, step=0.01, style=wide,
                                        description="Adam lr", continuous_update=True)}
     moving = [*paths.values(), *curves.values(), note]
     return SliderFigure(fig, update, moving_artists=moving, **sliders)
@@ -118,7 +119,10 @@ def batch_curves(runs, floor: float) -> plotting.LessonFigure:
             or not all(isinstance(run, batches.Run) for run in runs)):
         raise TypeError(f"runs must be a list of 1 to 3 batches.Run (what batches.train "
                         f"returns), got {runs!r:.60}")
-    fig, axes = plotting.figure(1, 2)
+    fig, axes = plotting.figure(1, 2, alt=(
+        "The full-data loss on log scales against steps taken (left) and against epochs "
+        f"(right), one line per batch size ({', '.join(str(r.batch_size) for r in runs)}), the "
+        "lowest possible loss dashed."))
     step_ax, epoch_ax = axes[0]
     plotting.style(step_ax, "Loss against steps", "steps taken (log scale)", "loss (log scale)")
     plotting.style(epoch_ax, "Loss against epochs", "epochs", "loss (log scale)")
@@ -132,5 +136,5 @@ def batch_curves(runs, floor: float) -> plotting.LessonFigure:
         ax.axhline(floor, color="black", linestyle="--", linewidth=1, label="lowest possible")
         ax.set_yscale("log")
     step_ax.set_xscale("log")
-    epoch_ax.legend(frameon=False, fontsize=9)
+    epoch_ax.legend(frameon=False, fontsize=plotting.MIN_FONT_PT + 1)
     return fig

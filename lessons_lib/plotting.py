@@ -1,43 +1,91 @@
-"""One plotting style for every lesson, and the figures lessons 01-02 draw.
+"""One figure standard for every lesson: palette, sizes, fonts, heatmaps, and how figures show.
 
-Helpers take or return matplotlib objects and keep no state: no global rcParams, no pyplot
-figure manager. Figures are `LessonFigure`s, shown as a PNG by ending a cell with `fig`.
+The standard (tests/test_figure_standard.py holds every figure a lesson makes to it):
+- a figure is shown at a fixed CSS size, CSS_DPI CSS pixels per inch of its size, and drawn at
+  DPI = 2 x CSS_DPI, so it stays sharp on high-density screens and is never stretched;
+- no text smaller than MIN_FONT_CSS_PX on screen (MIN_FONT_PT points);
+- no text clipped by the figure's edge or overlapping other text;
+- numbers written on a heatmap are black or white, whichever contrasts more with their cell
+  (at least 4.5:1; one of the two always does);
+- signed data get a diverging colormap centred on 0 and a colorbar.
+
+Helpers keep no state: no global rcParams, no pyplot figure manager. Figures are `LessonFigure`s,
+shown as a PNG with their CSS size and a one-sentence description (alt text) by ending a cell
+with `fig`.
 """
 import io
 from pathlib import Path
 
+import matplotlib.colors
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from lessons_lib import gradient_descent as gd
 from lessons_lib import validation
 
 # Okabe-Ito: distinguishable with every common form of colour blindness.
 BLUE, ORANGE, GREEN, VERMILLION = "#0072B2", "#E69F00", "#009E73", "#D55E00"
 SKY, PURPLE, GREY = "#56B4E9", "#CC79A7", "#7F7F7F"
 PALETTE = (BLUE, ORANGE, GREEN, VERMILLION, SKY, PURPLE)
-CMAP = "viridis"  # perceptually uniform, colour-blind safe
+RED = "#CC0000"  # what a lesson's text calls red (Okabe-Ito's vermillion reads as orange)
+# The colour each colour word in a lesson's text means (tests check the lesson draws it).
+NAMED_COLOURS = {"red": RED, "orange": ORANGE, "blue": BLUE, "green": GREEN, "grey": GREY,
+                 "black": "#000000"}
+CMAP = "viridis"  # unsigned data: perceptually uniform, colour-blind safe
+DIVERGING = "RdBu_r"  # signed data: blue below 0, white at 0, red above
 PANEL_SIZE = (3.6, 2.8)  # inches per panel: every figure is a grid of these
-DPI = 80
+CSS_DPI = 80  # CSS pixels per inch: a panel shows 288 x 224 CSS px, three fit a notebook
+DPI = 2 * CSS_DPI  # image pixels per inch: 2 per CSS pixel
+MIN_FONT_CSS_PX = 10
+MIN_FONT_PT = 72 * MIN_FONT_CSS_PX / CSS_DPI  # 9 pt
+MIN_CONTRAST = 4.5  # WCAG AA for text
 
 
 class LessonFigure(Figure):
     """A matplotlib Figure that Jupyter shows as a PNG when a cell ends with it, with no pyplot
-    and no inline backend involved (so it works the same in JupyterLab, Colab and nbclient)."""
+    and no inline backend involved (so it works the same in JupyterLab, Colab and nbclient).
 
-    def _repr_png_(self) -> bytes:
+    `alt`: one sentence saying what the figure shows; it travels with the PNG as its alt text.
+    """
+
+    def __init__(self, *args, alt: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.alt = validation.text("alt", alt)
+
+    def describe(self, alt: str) -> "LessonFigure":
+        """Set the one-sentence description; returns the figure, so a cell can end with it."""
+        self.alt = validation.text("alt", alt)
+        return self
+
+    def css_size(self) -> tuple[int, int]:
+        """(width, height) in CSS pixels: the size the figure is shown at."""
+        width, height = self.get_size_inches() * CSS_DPI
+        return round(width), round(height)
+
+    def _repr_png_(self):
         png = io.BytesIO()
         self.savefig(png, format="png", dpi=DPI)
-        return png.getvalue()
+        width, height = self.css_size()
+        return png.getvalue(), {"width": width, "height": height, "alt": self.alt}
 
 
-def figure(nrows: int = 1, ncols: int = 1, **subplot_kw) -> tuple[Figure, np.ndarray]:
+def render(fig: Figure) -> np.ndarray:
+    """The figure drawn at DPI into an (height, width, 4) uint8 array, on its own Agg canvas."""
+    if not isinstance(fig, Figure):
+        raise TypeError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
+    fig.set_dpi(DPI)
+    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    canvas.draw()
+    return np.asarray(canvas.buffer_rgba())
+
+
+def figure(nrows: int = 1, ncols: int = 1, alt: str = "", **subplot_kw):
     """A new figure of nrows x ncols styled panels; axes always come back as a 2-D array."""
     nrows = validation.count("nrows", nrows, minimum=1, maximum=10)
     ncols = validation.count("ncols", ncols, minimum=1, maximum=10)
     fig = LessonFigure(figsize=(PANEL_SIZE[0] * ncols, PANEL_SIZE[1] * nrows), dpi=DPI,
-                 layout="constrained")
+                       layout="constrained", alt=alt)
     axes = fig.subplots(nrows, ncols, squeeze=False, subplot_kw=subplot_kw)
     for ax in axes.flat:
         style(ax)
@@ -69,11 +117,27 @@ def _check_axes(ax) -> None:
                         f"got {type(ax).__name__}")
 
 
-def annotated_heatmap(ax, values, title: str = "", fmt: str = "{:g}", vmin=None, vmax=None,
-                      ticks: bool = True):
-    """A heatmap with each cell's number written on it (lessons 04-05).
+def contrast(colour_a, colour_b) -> float:
+    """WCAG contrast ratio of two colours, from 1 (the same) to 21 (black on white)."""
+    def luminance(colour):
+        rgb = np.array(matplotlib.colors.to_rgb(colour))
+        linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+        return float(linear @ [0.2126, 0.7152, 0.0722])
+    light, dark = sorted((luminance(colour_a), luminance(colour_b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
 
-    Returns (image, texts[i][j]) so a slider can update the colours and numbers in place.
+
+def text_colour(background) -> str:
+    """"black" or "white", whichever contrasts more with `background` (always >= 4.58:1)."""
+    return max(("black", "white"), key=lambda colour: contrast(colour, background))
+
+
+def annotated_heatmap(ax, values, title: str = "", fmt: str = "{:g}", vmin=None, vmax=None,
+                      ticks: bool = True, colorbar: bool = False):
+    """A heatmap with each cell's number written on it (lessons 04-07).
+
+    Signed colour scales (vmin < 0, or negative values) use the diverging colormap, centred on
+    0. Returns (image, texts[i][j]); a slider moves both with `update_heatmap`.
     """
     _check_axes(ax)
     values = validation.array("values", values, ndim=2, allow_nan=True)  # NaN: a blank cell
@@ -84,19 +148,39 @@ def annotated_heatmap(ax, values, title: str = "", fmt: str = "{:g}", vmin=None,
         raise ValueError(f"fmt must format one number, such as '{{:g}}': {error}") from None
     vmin, vmax = (None if v is None else validation.real(name, v)
                   for name, v in (("vmin", vmin), ("vmax", vmax)))
-    if not isinstance(ticks, bool):
-        raise TypeError(f"ticks must be True or False, got {ticks!r:.40}")
+    for name, flag in (("ticks", ticks), ("colorbar", colorbar)):
+        if not isinstance(flag, bool):
+            raise TypeError(f"{name} must be True or False, got {flag!r:.40}")
     if values.size > 400:
         raise ValueError(f"values has {values.size} cells: at most 400 can carry a number each")
-    image = ax.imshow(values, cmap=CMAP, vmin=vmin, vmax=vmax)
-    texts = [[ax.text(j, i, fmt.format(values[i, j]), ha="center", va="center", fontsize=9,
-                      color="white") for j in range(values.shape[1])]
-             for i in range(values.shape[0])]
+    low = vmin if vmin is not None else np.nanmin(values) if np.isfinite(values).any() else 0.0
+    if low < 0:  # signed: symmetric about 0, so white means 0
+        top = max(abs(low), abs(vmax if vmax is not None else np.nanmax(values)), 1e-12)
+        image = ax.imshow(values, cmap=DIVERGING, vmin=-top, vmax=top)
+    else:
+        image = ax.imshow(values, cmap=CMAP, vmin=vmin, vmax=vmax)
+    texts = [[ax.text(j, i, "", ha="center", va="center", fontsize=MIN_FONT_PT)
+              for j in range(values.shape[1])] for i in range(values.shape[0])]
+    update_heatmap(image, texts, values, fmt)
     ax.set_xticks(range(values.shape[1]) if ticks else [])
     ax.set_yticks(range(values.shape[0]) if ticks else [])
     ax.grid(False)
     ax.set_title(title, fontsize=10)
+    if colorbar:
+        ax.figure.colorbar(image, ax=ax, shrink=0.8)
     return image, texts
+
+
+def update_heatmap(image, texts, values, fmt: str = "{:g}") -> None:
+    """New numbers for an annotated heatmap: its colours, its texts, and each text's colour
+    (black or white, by contrast with its cell). NaN cells are blank."""
+    values = np.asarray(values, dtype=float)
+    image.set_data(np.ma.masked_invalid(values))
+    colours = image.to_rgba(np.ma.masked_invalid(values))
+    for (i, j), value in np.ndenumerate(values):
+        blank = np.isnan(value)
+        texts[i][j].set_text("" if blank else fmt.format(value))
+        texts[i][j].set_color("black" if blank else text_colour(colours[i, j]))
 
 
 def save_figure(fig: Figure, lesson: str, name: str) -> Path:
@@ -116,71 +200,3 @@ def save_figure(fig: Figure, lesson: str, name: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=DPI, metadata={"Software": None})
     return path.relative_to(root)
-
-
-class DescentPlot:
-    """Lesson 01's two panels: the path on the loss parabola, and the loss at each step.
-
-    Built once; `draw(history, label)` only moves the data of existing artists, which is what
-    keeps the learning-rate slider fast.
-    """
-
-    def __init__(self, x: float, y_true: float, w_range=(-1.0, 7.0), max_steps: int = 30):
-        x, y_true = validation.real("x", x), validation.real("y_true", y_true)
-        w_range = validation.array("w_range", w_range, ndim=1)
-        if w_range.shape != (2,) or not w_range[0] < w_range[1]:
-            raise ValueError(f"w_range must be (low, high) with low < high, got {w_range}")
-        max_steps = validation.count("max_steps", max_steps, minimum=1, maximum=10_000)
-        self.x, self.y_true = x, y_true
-        self.fig, axes = figure(1, 2)
-        self.path_ax, self.loss_ax = axes[0]
-        w_grid = np.linspace(*w_range, 200)
-        loss_top = max(max(gd.loss(w, x, y_true) for w in w_range), 1e-12)  # flat: still a box
-        style(self.path_ax, "Path on the loss curve", "w", "loss")
-        self.path_ax.plot(w_grid, gd.loss(w_grid, x, y_true), color=GREY, linewidth=1.5)
-        self.path_ax.set_xlim(*w_range)
-        self.path_ax.set_ylim(-0.05 * loss_top, 1.05 * loss_top)
-        (self.path,) = self.path_ax.plot([], [], "-o", color=BLUE, markersize=4, linewidth=1)
-        style(self.loss_ax, "Loss before each update", "step", "loss")
-        (self.loss_line,) = self.loss_ax.plot([], [], "-o", color=ORANGE, markersize=3)
-        self.loss_ax.set_xlim(0.5, max_steps + 0.5)
-        self.loss_ax.set_ylim(-0.05 * loss_top, 1.05 * loss_top)
-        self.note = self.path_ax.text(0.5, 0.92, "", transform=self.path_ax.transAxes,
-                                      ha="center", color=VERMILLION, fontweight="bold")
-        # All that draw() changes: a slider redraws only these (widgets.SliderFigure).
-        self.moving_artists = [self.path, self.loss_line, self.note, self.path_ax.title]
-
-    def draw(self, history: gd.History, label: str = "") -> None:
-        if not isinstance(history, gd.History):
-            raise TypeError(f"history must be what gradient_descent.descend returns, "
-                            f"got {type(history).__name__}")
-        label = validation.text("label", label)
-        weights = np.array(history.weights)
-        w_min, w_max = self.path_ax.get_xlim()
-        far = 1e7 * (w_max - w_min)  # beyond any run descend lets go on; keeps the loss finite
-        shown = np.clip(weights, w_min - far, w_max + far)
-        self.path.set_data(shown, gd.loss(shown, self.x, self.y_true))
-        self.loss_line.set_data(np.arange(1, len(history.steps) + 1), history.losses)
-        left_plot = bool(np.any((weights < w_min) | (weights > w_max)))
-        self.note.set_text("diverged" if history.diverged or left_plot else "")
-        self.path_ax.set_title(label or "Path on the loss curve", fontsize=10)
-
-
-def weight_and_loss(weights, losses, w_true: float) -> Figure:
-    """Lesson 02: the weight and the loss at each step, the true weight dashed."""
-    weights, losses = (validation.array(n, v, ndim=1) for n, v in
-                       (("weights", weights), ("losses", losses)))
-    if weights.shape != losses.shape:
-        raise ValueError(f"weights and losses must have the same length, got {len(weights)} "
-                         f"and {len(losses)}")
-    w_true = validation.real("w_true", w_true)
-    fig, axes = figure(1, 2)
-    w_ax, loss_ax = axes[0]
-    steps = np.arange(len(weights))
-    w_ax.plot(steps, weights, "-o", color=BLUE, markersize=3, label="w")
-    w_ax.axhline(w_true, color=VERMILLION, linestyle="--", label=f"true w = {w_true:g}")
-    w_ax.legend(frameon=False)
-    style(w_ax, "Weight at each step", "step", "w")
-    loss_ax.plot(steps, losses, "-o", color=ORANGE, markersize=3)
-    style(loss_ax, "Loss at each step", "step", "loss")
-    return fig

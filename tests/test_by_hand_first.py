@@ -22,7 +22,8 @@ from tests import stored_notebooks
 
 NOT_COMPUTATIONS = re.compile("|".join([
     # pictures and sliders (optimisers_widgets.pair_bowl is a computation: not in this list)
-    r"^(plotting|widgets|chain_rule_widgets|conv2d_widgets|features_widgets)\.",
+    r"^(plotting|slider_figure|chain_rule_widgets|conv2d_widgets|features_widgets"
+    r"|gradient_descent_widgets)\.",
     r"^optimisers_widgets\.(path_explorer|batch_curves)$", r"^ladder\.time_vs_size_figure$",
     # the machine: environment check, devices, copying arrays to a device
     r"^(environment|devices)\.", r"^batched_step\.to_torch$",

@@ -6,7 +6,7 @@ import numpy as np
 import torch
 
 from lessons_lib import conv2d
-from lessons_lib.conv2d_widgets import IMAGE, KERNEL, TARGET
+from lessons_lib.conv2d import IMAGE, KERNEL, TARGET
 from tests import stored_notebooks
 
 OUTPUT = [[21, 32, 43], [34, 45, 56], [23, 34, 45]]

@@ -89,12 +89,12 @@ def test_bad_arguments_name_themselves(data):
 
 def test_pictures_and_the_slider(data):
     images, labels = data
-    assert len(features_widgets.examples_figure(images, labels, per_label=2).axes) == 8
-    assert len(features_widgets.kernels_figure([features.SOBEL] * 2, ["a", "b"]).axes) == 2
+    assert len(features_widgets.examples_figure(images, labels, per_label=2).axes) == 8 + 2
+    assert len(features_widgets.kernels_figure([features.SOBEL] * 2, ["a", "b"]).axes) == 2 + 1
     run = features.train(images, labels, features.random_model(seed=0), steps=6)
     scrubber = features_widgets.training_scrubber(images, labels, run)
     first = scrubber.image.value
     scrubber.sliders["step"].value = 6
     assert scrubber.image.value != first and scrubber.status.value.startswith("step 6:")
     twin = scrubber.static_twin([{"step": 0}, {"step": 6}])
-    assert len(twin.axes) == 2 and scrubber.sliders["step"].value == 6
+    assert len(twin.frames) == 2 and scrubber.sliders["step"].value == 6

@@ -59,15 +59,16 @@ from lessons_lib import (
     features,
     features_widgets,
     gradient_descent,
+    gradient_descent_widgets,
     graph,
     ladder,
     optimisers,
     optimisers_widgets,
     plotting,
+    slider_figure,
     timing,
     tiny_autograd,
     validation,
-    widgets,
 )
 
 SLOW_S = 5.0  # the machines that run the suite are shared: "a few seconds", generously
@@ -111,7 +112,7 @@ class Target:
 
 # --- Good arguments --------------------------------------------------------------------------
 
-IMAGE, KERNEL, TARGET = conv2d_widgets.IMAGE, conv2d_widgets.KERNEL, conv2d_widgets.TARGET
+IMAGE, KERNEL, TARGET = conv2d.IMAGE, conv2d.KERNEL, conv2d.TARGET
 
 
 def _batch():
@@ -128,7 +129,7 @@ def _graph():
 
 
 def _twin_slider():
-    return widgets.line_fit()
+    return gradient_descent_widgets.line_fit()
 
 
 def _results():
@@ -357,14 +358,14 @@ TARGETS = [
     Target("plotting.save_figure", plotting.save_figure,
            lambda: {"fig": plotting.figure()[0], "lesson": "99-fuzz", "name": "f.png"},
            examples=8),
-    Target("plotting.DescentPlot", plotting.DescentPlot,
+    Target("gradient_descent_widgets.DescentPlot", gradient_descent_widgets.DescentPlot,
            lambda: {"x": 2.0, "y_true": 6.0, "w_range": (-1.0, 7.0), "max_steps": 30},
            examples=8),
-    Target("plotting.DescentPlot.draw", plotting.DescentPlot.draw,
-           lambda: {"self": plotting.DescentPlot(2.0, 6.0),
+    Target("gradient_descent_widgets.DescentPlot.draw", gradient_descent_widgets.DescentPlot.draw,
+           lambda: {"self": gradient_descent_widgets.DescentPlot(2.0, 6.0),
                     "history": gradient_descent.descend(0.0, 2.0, 6.0, 0.1, 3), "label": ""},
            examples=6),
-    Target("plotting.weight_and_loss", plotting.weight_and_loss,
+    Target("gradient_descent_widgets.weight_and_loss", gradient_descent_widgets.weight_and_loss,
            lambda: {"weights": [0, 2.4, 2.88], "losses": [36, 1.44, 0.06], "w_true": 3.0},
            examples=8),
     # timing
@@ -403,17 +404,18 @@ TARGETS = [
     Target("validation.finite", validation.finite,
            lambda: {"what": "the loss", "value": 1.0, "blame": "x is too large"},
            fuzzed=("value",), aliases={"value": "the loss"}),
-    # widgets
-    Target("widgets.SliderFigure", widgets.SliderFigure,
+    # slider_figure, gradient_descent_widgets
+    Target("slider_figure.SliderFigure", slider_figure.SliderFigure,
            lambda: {"fig": plotting.figure()[0], "update": lambda a: f"{a}",
-                    "a": widgets.widgets.FloatSlider()}, fuzzed=("fig", "update", "a"),
+                    "a": slider_figure.ipywidgets.FloatSlider()}, fuzzed=("fig", "update", "a"),
            aliases={"a": "sliders"}, examples=8),
-    Target("widgets.SliderFigure.static_twin", widgets.SliderFigure.static_twin,
+    Target("slider_figure.SliderFigure.static_twin", slider_figure.SliderFigure.static_twin,
            lambda: {"self": _twin_slider(), "settings": [{"a": 1.0}, {"a": 3.0}], "ncols": 2},
            examples=8),
-    Target("widgets.line_fit", widgets.line_fit,
+    Target("gradient_descent_widgets.line_fit", gradient_descent_widgets.line_fit,
            lambda: {"x": (1.0, 2.0, 3.0), "y_true": (3.0, 6.0, 9.0)}, examples=10),
-    Target("widgets.learning_rate_explorer", widgets.learning_rate_explorer,
+    Target("gradient_descent_widgets.learning_rate_explorer",
+           gradient_descent_widgets.learning_rate_explorer,
            lambda: {"x": 2.0, "y_true": 6.0, "w0": 0.0}, examples=8),
 ]
 
@@ -543,9 +545,9 @@ NOT_FUZZED = {
     "plotting.LessonFigure": "a matplotlib Figure with a PNG repr",
     "plotting.LessonFigure.set": "matplotlib's own (generated for every Artist subclass)",
     "validation.no_overflow": "a context manager; every computation above runs under it",
-    "widgets.SliderFigure.values": "no arguments; run by every slider row",
-    "widgets.SliderFigure.redraw": "run by every slider row (its argument is ignored)",
-    "widgets.SliderFigure.png": "no arguments; run by every slider row",
+    "slider_figure.SliderFigure.values": "no arguments; run by every slider row",
+    "slider_figure.SliderFigure.redraw": "run by every slider row (its argument is ignored)",
+    "slider_figure.SliderFigure.png": "no arguments; run by every slider row",
     # lessons 05-08's modules (the integration rows)
     "batches.Data": "a record that make_data returns",
     "batches.Data.n": "a property",
@@ -588,7 +590,8 @@ def test_every_public_function_has_a_row():
 
 def _finite(value, depth=0) -> bool:
     """No NaN or inf anywhere in a result (numbers, arrays, tensors, records, containers)."""
-    if depth > 4 or value is None or isinstance(value, (str, bool, Figure, widgets.SliderFigure)):
+    if depth > 4 or value is None or isinstance(value, (str, bool, Figure,
+                                                        slider_figure.SliderFigure)):
         return True
     if isinstance(value, int):
         return True

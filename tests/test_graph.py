@@ -85,7 +85,8 @@ def test_draw_returns_a_png_figure_with_no_system_binary(monkeypatch):
     assert sorted(labels) == sorted(g.label(n.index) for n in g.nodes)
     arrows = [t for t in fig.axes[0].texts if not t.get_text()]
     assert len(arrows) == len(set(g.edges))  # one arrow per distinct edge
-    assert fig._repr_png_().startswith(b"\x89PNG")
+    png, metadata = fig._repr_png_()
+    assert png.startswith(b"\x89PNG") and "computation graph" in metadata["alt"]
 
 
 

@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from lessons_lib import optimisers
-from lessons_lib.conv2d_widgets import IMAGE, KERNEL, TARGET
+from lessons_lib.conv2d import IMAGE, KERNEL, TARGET
 
 BOWL = optimisers.conv_bowl(IMAGE, KERNEL.shape, TARGET)
 W0 = KERNEL.ravel()

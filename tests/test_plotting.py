@@ -1,7 +1,10 @@
+import io
+
+import numpy as np
+import PIL.Image
 import pytest
 from matplotlib.figure import Figure
 
-from lessons_lib import gradient_descent as gd
 from lessons_lib import plotting
 
 
@@ -11,19 +14,51 @@ def test_figure_returns_a_2d_grid_of_styled_axes():
     assert not axes[0][0].spines["top"].get_visible()
 
 
-def test_descent_plot_moves_its_artists_and_labels_divergence():
-    plot = plotting.DescentPlot(2.0, 6.0)
-    plot.draw(gd.descend(0.0, 2.0, 6.0, 0.1, 10))
-    assert len(plot.path.get_xdata()) == 11 and plot.note.get_text() == ""
-    plot.draw(gd.descend(0.0, 2.0, 6.0, 0.3, 30))
-    assert plot.note.get_text() == "diverged"
+def test_a_figure_shows_at_its_css_size_with_two_image_pixels_per_css_pixel_and_alt_text():
+    fig, _ = plotting.figure(1, 2, alt="Two empty panels.")
+    png, metadata = fig._repr_png_()
+    width, height = PIL.Image.open(io.BytesIO(png)).size
+    assert metadata == {"width": 576, "height": 224, "alt": "Two empty panels."}
+    assert (width, height) == (2 * 576, 2 * 224)
+    assert fig.describe("Changed.").alt == "Changed."
+
+
+def test_contrast_ratios_are_wcags():
+    assert plotting.contrast("black", "white") == pytest.approx(21.0)
+    assert plotting.contrast("#777777", "#777777") == pytest.approx(1.0)
+    assert plotting.contrast("white", "#767676") == pytest.approx(4.54, abs=0.01)
+
+
+@pytest.mark.parametrize("background, colour", [("#FDE725", "black"), ("#440154", "white"),
+                                                 ("#FFFFFF", "black"), ("#31688E", "white")])
+def test_text_colour_picks_whichever_contrasts_more(background, colour):
+    assert plotting.text_colour(background) == colour
+    assert plotting.contrast(colour, background) >= plotting.MIN_CONTRAST
+
+
+def test_heatmap_numbers_contrast_with_their_cells_also_after_an_update():
+    fig, axes = plotting.figure()
+    image, texts = plotting.annotated_heatmap(axes[0][0], [[0.0, 56.0], [112.0, np.nan]])
+    plotting.update_heatmap(image, texts, [[112.0, 0.0], [56.0, np.nan]])
+    colours = image.to_rgba(image.get_array())
+    for (i, j), text in np.ndenumerate(np.array(texts, dtype=object)):
+        if text.get_text():
+            assert plotting.contrast(text.get_color(), colours[i, j]) >= plotting.MIN_CONTRAST
+    assert texts[0][0].get_text() == "112" and texts[1][1].get_text() == ""
+
+
+def test_signed_heatmaps_use_the_diverging_map_centred_on_zero():
+    fig, axes = plotting.figure()
+    image, _ = plotting.annotated_heatmap(axes[0][0], [[-1.0, 3.0]], colorbar=True)
+    assert image.get_cmap().name == plotting.DIVERGING and image.get_clim() == (-3.0, 3.0)
+    assert len(fig.axes) == 2  # the heatmap and its colorbar
 
 
 def test_save_figure_writes_under_assets_images(tmp_path, monkeypatch):
     (tmp_path / "lessons_lib").mkdir()
     (tmp_path / "notebooks").mkdir()
     monkeypatch.chdir(tmp_path / "notebooks")
-    fig = plotting.weight_and_loss([0, 2.4, 2.88], [36, 1.44, 0.06], w_true=3.0)
+    fig = plotting.figure(1, 2)[0]
     path = plotting.save_figure(fig, "02-autograd", "w.png")
     assert str(path) == "assets/images/02-autograd/w.png"
     first = (tmp_path / path).read_bytes()
@@ -47,7 +82,7 @@ def test_save_figure_keeps_to_assets_images(tmp_path, monkeypatch, lesson, name)
     (repo / "lessons_lib").mkdir(parents=True)
     monkeypatch.chdir(repo)
     lesson, name = (v.format(tmp=tmp_path) if isinstance(v, str) else v for v in (lesson, name))
-    fig = plotting.weight_and_loss([0, 1], [4, 1], w_true=1.0)
+    fig = plotting.figure()[0]
     with pytest.raises((ValueError, TypeError), match="lesson|name"):
         plotting.save_figure(fig, lesson, name)
     assert [p for p in tmp_path.rglob("*") if p.is_file()] == []  # nothing written anywhere

@@ -4,7 +4,7 @@ A slider cell opts in with one metadata entry that names the lessons_lib builder
 the builder's arguments and the slider to sweep (tests/site/test_slider_specs.py checks that the
 entry agrees with the cell's code):
 
-    "site-slider": {"builder": "lessons_lib.widgets.learning_rate_explorer",
+    "site-slider": {"builder": "lessons_lib.gradient_descent_widgets.learning_rate_explorer",
                     "kwargs": {"x": 2.0, "y_true": 6.0, "w0": 0.0}, "sweep": "lr"}
 
 An argument is JSON: a list becomes a float numpy array, and {"call": "lessons_lib.M.F",
@@ -44,7 +44,8 @@ def resolve(value):
 
 
 def named(dotted: str):
-    """`lessons_lib.widgets.line_fit` -> that function; only lessons_lib is reachable."""
+    """`lessons_lib.gradient_descent_widgets.line_fit` -> that function; only lessons_lib is
+    reachable."""
     module, _, name = dotted.rpartition(".")
     if not module.startswith("lessons_lib"):
         raise ValueError(f"a slider builder must live in lessons_lib, got {dotted!r}")
@@ -138,6 +139,11 @@ def render(spec: dict) -> Frames:
     return frames
 
 
+def css_width(png: bytes) -> int:
+    """The width a frame is shown at: lessons_lib draws 2 image pixels per CSS pixel."""
+    return PIL.Image.open(io.BytesIO(png)).width // 2
+
+
 def slider_html(frames: Frames, uid: str, frame_urls: list) -> str:
     """The kernel-free slider: a labelled range input, its readout, the status line (announced
     to screen readers) and the picture; static/kernel-free-slider.js swaps the frames."""
@@ -156,7 +162,7 @@ def slider_html(frames: Frames, uid: str, frame_urls: list) -> str:
         f'value="{i}" aria-valuetext="{e(frames.label)} = {e(frames.readouts[i])}">'
         f'<output for="{uid}" class="kf-readout">{e(frames.readouts[i])}</output></div>\n'
         f'<p class="kf-status" role="status" aria-live="polite">{e(frames.statuses[i])}</p>\n'
-        f'<img class="kf-frame" src="{e(frame_urls[i])}" '
+        f'<img class="kf-frame" src="{e(frame_urls[i])}" width="{css_width(frames.pngs[i])}" '
         f'alt="{e(frames.label)} = {e(frames.readouts[i])}: {e(frames.statuses[i])}">\n'
         f'<p class="kf-note">{e(note)}</p>\n</div>'
     )

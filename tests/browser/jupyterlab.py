@@ -264,6 +264,12 @@ CELL_REPORT_JS = """() => {
         report.images_shown = images.filter((img) => img.complete && img.naturalWidth > 0).length;
         report.images_broken = images.filter((img) => !(img.complete && img.naturalWidth > 0))
             .map((img) => img.getAttribute('src').slice(0, 60));
+        // Image pixels per CSS pixel as shown: a figure's outputs only (the text's own
+        // pictures are sized by the markdown renderer).
+        report.image_ratios = cell.model.type !== 'code' ? [] : images
+            .filter((img) => img.complete && img.naturalWidth > 0
+                    && img.getBoundingClientRect().width > 0)
+            .map((img) => img.naturalWidth / img.getBoundingClientRect().width);
         report.widgets_shown = area ? area.querySelectorAll(
             '.jp-OutputArea-output > .jupyter-widgets').length : 0;
         // Only outputs: a markdown cell may well explain what 'Error displaying widget' means.
@@ -284,6 +290,15 @@ def cell_reports(page) -> list[dict]:
 # The open notebook (Lumino hides the panels of other tabs with lm-mod-hidden).
 NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden)"
 SLIDER = f"{NOTEBOOK} .jp-Notebook .widget-slider"
+# Controls that are not sliders: dropdowns, toggle buttons and checkboxes.
+CHOOSER = (f"{NOTEBOOK} .jp-Notebook .widget-dropdown select, "
+           f"{NOTEBOOK} .jp-Notebook .widget-toggle-button, "
+           f"{NOTEBOOK} .jp-Notebook .widget-checkbox input")
+# The pictures in the output area of the cell that holds a control.
+CELL_IMAGES_JS = """(control) => {
+    const area = control.closest('.jp-Cell-outputArea');
+    return area ? [...area.querySelectorAll('img')].map((img) => img.src) : [];
+}"""
 
 # What a slider's cell shows: the slider's readout, and every picture in the cell's output.
 SLIDER_STATE_JS = """(slider) => {

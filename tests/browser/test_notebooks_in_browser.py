@@ -2,16 +2,22 @@
 
 For each notebook in notebooks/: open it, Run All, wait for the kernel to go idle, then check
 that no cell shows an error, every widget rendered, and every figure appears; a screenshot of
-the whole notebook goes to test-artifacts/browser/. Then every slider on the page is dragged and
+the whole notebook goes to test-artifacts/browser/. Every slider must read its starting value
+after Run All (a static twin touches no live slider), and every figure must be drawn with at
+least 1.5 image pixels per screen pixel as shown. Then every slider on the page is dragged and
 moved with the keyboard: its readout and its cell's picture must change, and no second picture
-may pile up. New notebooks and sliders are covered without touching this file.
+may pile up; every dropdown, toggle and checkbox must change its cell's picture too. New
+notebooks and controls are covered without touching this file.
 """
+import json
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from tests.browser import jupyterlab
+from website import sliders as site_sliders
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted(path.name for path in (ROOT / "notebooks").glob("*.ipynb"))
@@ -25,6 +31,7 @@ class RanNotebook:
     name: str
     page: object
     cells: list[dict]
+    start: list[tuple[str, str]]  # every slider's (label, readout) right after Run All
 
 
 def screenshot_whole_notebook(page, path: Path) -> None:
@@ -66,8 +73,12 @@ def ran(request, browser, lab, artifacts):
         except jupyterlab.PlaywrightTimeout:
             pass  # test_widgets_render says which cell
         cells = jupyterlab.cell_reports(page)
+        sliders = page.locator(jupyterlab.SLIDER)
+        start = [(state["label"], state["readout"]) for state in
+                 (jupyterlab.wait_until_settled(page, sliders.nth(i))
+                  for i in range(sliders.count()))]
         screenshot_whole_notebook(page, artifacts / f"{Path(name).stem}.png")
-        yield RanNotebook(name, page, cells)
+        yield RanNotebook(name, page, cells, start)
     finally:
         page.evaluate("""() => window.jupyterapp && window.jupyterapp.shell.currentWidget
             && window.jupyterapp.shell.currentWidget.sessionContext.shutdown()""")
@@ -173,3 +184,73 @@ def test_every_slider_responds(ran):
         problems += check_move(page, slider, "dragged", by_drag)
         put_back(page, slider, start)
     assert not problems, f"{ran.name}: {sliders.count()} sliders\n" + "\n".join(problems)
+
+
+def starting_values(name: str) -> list[tuple[str, float]]:
+    """(description, value) of every slider the notebook's slider cells build, in page order,
+    rebuilt here from each cell's site-slider entry."""
+    nb = json.loads((ROOT / "notebooks" / name).read_text())
+    found = []
+    for cell in nb["cells"]:
+        spec = cell.get("metadata", {}).get("site-slider")
+        if spec:
+            built = site_sliders.build_slider(spec)
+            found += [(w.description, w.value) for w in built.sliders.values()
+                      if hasattr(w, "min")]
+    return found
+
+
+def test_every_slider_reads_its_starting_value_after_run_all(ran):
+    expected = starting_values(ran.name)
+    assert [label for label, _ in ran.start] == [label for label, _ in expected], \
+        f"{ran.name}: a slider on the page has no site-slider entry, or one is missing"
+    wrong = [f"slider {label!r} reads {readout}, but it starts at {value}"
+             for (label, readout), (_, value) in zip(ran.start, expected)
+             if float(readout) != pytest.approx(value, rel=1e-3, abs=1e-12)]
+    assert not wrong, f"{ran.name}:\n" + "\n".join(wrong)
+
+
+def test_every_figure_is_drawn_for_high_density_screens(ran):
+    problems = [f"{where(cell)}: {ratio:.2f} image pixels per screen pixel" for cell in ran.cells
+                for ratio in cell["image_ratios"] if ratio < 1.5]
+    assert not problems, f"{ran.name}:\n" + "\n".join(problems)
+
+
+def wait_for_new_picture(page, control, before: list, timeout_s: float = 15) -> list:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        now = control.evaluate(jupyterlab.CELL_IMAGES_JS)
+        if now != before:
+            return now
+        time.sleep(0.05)
+    return before
+
+
+def test_every_dropdown_and_toggle_changes_its_picture(ran):
+    page = ran.page
+    controls = page.locator(jupyterlab.CHOOSER)
+    problems = []
+    for i in range(controls.count()):
+        control = controls.nth(i)
+        control.scroll_into_view_if_needed()
+        before = control.evaluate(jupyterlab.CELL_IMAGES_JS)
+        if control.evaluate("(node) => node.tagName") == "SELECT":
+            options = control.evaluate("(node) => [...node.options].map((o) => o.value)")
+            was = control.input_value()
+            others = [o for o in options if o != was]
+            if not others:
+                continue
+            control.select_option(others[-1])
+            after = wait_for_new_picture(page, control, before)
+            control.select_option(was)
+        else:
+            control.click()
+            after = wait_for_new_picture(page, control, before)
+            control.click()
+        wait_for_new_picture(page, control, after)
+        name = f"control {i} ({control.evaluate('(node) => node.outerHTML')[:60]})"
+        if not before:
+            problems.append(f"{name}: its cell shows no picture")
+        elif after == before:
+            problems.append(f"{name}: the picture did not change")
+    assert not problems, f"{ran.name}:\n" + "\n".join(problems)

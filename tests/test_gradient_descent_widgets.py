@@ -2,7 +2,7 @@
 import pytest
 
 from lessons_lib import gradient_descent as gd
-from lessons_lib import widgets
+from lessons_lib import gradient_descent_widgets as gd_widgets
 
 
 @pytest.mark.filterwarnings("error")
@@ -10,7 +10,7 @@ from lessons_lib import widgets
     (0.05, gd.SLOW), (0.125, gd.ONE_STEP), (0.2, gd.OVERSHOOT), (0.25, gd.OSCILLATE),
     (0.3, gd.DIVERGE)])
 def test_learning_rate_slider_redraws_and_names_the_regime(lr, regime):
-    explorer = widgets.learning_rate_explorer()
+    explorer = gd_widgets.learning_rate_explorer()
     before = explorer.image.value
     explorer.sliders["lr"].value = lr
     assert explorer.image.value != before and explorer.image.value[:4] == b"\x89PNG"
@@ -20,7 +20,7 @@ def test_learning_rate_slider_redraws_and_names_the_regime(lr, regime):
 
 @pytest.mark.filterwarnings("error")
 def test_diverging_run_is_labelled_diverged_without_overflow_warnings():
-    explorer = widgets.learning_rate_explorer()
+    explorer = gd_widgets.learning_rate_explorer()
     explorer.sliders["steps"].value = explorer.sliders["steps"].max
     explorer.sliders["lr"].value = explorer.sliders["lr"].max
     plot_note = [t.get_text() for t in explorer.fig.axes[0].texts]
@@ -31,7 +31,7 @@ def test_diverging_run_is_labelled_diverged_without_overflow_warnings():
 
 @pytest.mark.filterwarnings("error")
 def test_steps_slider_changes_the_image():
-    explorer = widgets.learning_rate_explorer()
+    explorer = gd_widgets.learning_rate_explorer()
     before = explorer.image.value
     explorer.sliders["steps"].value = 3
     assert explorer.image.value != before
@@ -39,7 +39,7 @@ def test_steps_slider_changes_the_image():
 
 @pytest.mark.filterwarnings("error")
 def test_line_fit_slider_reports_zero_error_at_the_right_slope():
-    slider = widgets.line_fit()
+    slider = gd_widgets.line_fit()
     before = slider.image.value
     slider.sliders["a"].value = 3.0
     assert slider.image.value != before
@@ -48,24 +48,36 @@ def test_line_fit_slider_reports_zero_error_at_the_right_slope():
 
 def test_line_fit_rejects_mismatched_data():
     with pytest.raises(ValueError, match="same length"):
-        widgets.line_fit(x=(1.0, 2.0), y_true=(1.0, 2.0, 3.0))
+        gd_widgets.line_fit(x=(1.0, 2.0), y_true=(1.0, 2.0, 3.0))
+
+
+def test_descent_plot_moves_its_artists_and_labels_divergence():
+    plot = gd_widgets.DescentPlot(2.0, 6.0)
+    plot.draw(gd.descend(0.0, 2.0, 6.0, 0.1, 10))
+    assert len(plot.path.get_xdata()) == 11 and plot.note.get_text() == ""
+    plot.draw(gd.descend(0.0, 2.0, 6.0, 0.3, 30))
+    assert plot.note.get_text() == "diverged" and "(diverged)" in plot.fig.alt
+
+
+def test_weight_and_loss_describes_itself():
+    fig = gd_widgets.weight_and_loss([0, 2.4, 2.88], [36, 1.44, 0.06], w_true=3.0)
+    assert "true weight 3" in fig.alt and len(fig.axes) == 2
 
 
 @pytest.mark.filterwarnings("error")
-def test_static_twin_has_one_panel_per_setting_and_leaves_the_slider_alone():
-    explorer = widgets.learning_rate_explorer()
+def test_static_twin_names_each_setting_and_leaves_the_slider_alone():
+    explorer = gd_widgets.learning_rate_explorer()
     explorer.sliders["lr"].value = 0.07
     image = explorer.image.value
     twin = explorer.static_twin([{"lr": 0.05}, {"lr": 0.3}], ncols=1)
-    titles = [ax.get_title(loc="left") for ax in twin.axes]
-    assert len(titles) == 2 and titles[0].endswith(gd.SLOW) and titles[1].endswith(gd.DIVERGE)
+    assert len(twin.titles) == 2
+    assert twin.titles[0].endswith(gd.SLOW) and twin.titles[1].endswith(gd.DIVERGE)
     assert explorer.sliders["lr"].value == 0.07 and explorer.image.value == image
-
 
 
 @pytest.mark.filterwarnings("error")
 def test_line_fit_shows_negative_targets():
-    slider = widgets.line_fit([1.0, 2.0, 3.0], [-3.0, -6.0, -9.0])
+    slider = gd_widgets.line_fit([1.0, 2.0, 3.0], [-3.0, -6.0, -9.0])
     ax = slider.fig.axes[0]
     low, high = ax.get_ylim()
     assert low <= -9.0 and high >= 0.0

@@ -1,0 +1,200 @@
+"""Fast sliders: redraw one reused figure into an image widget (lesson 00 onwards).
+
+A classic `interact` builds a new figure on every slider move. Here the figure is built once;
+each move only updates its artists' data, renders the figure to PNG bytes and hands them to an
+`ipywidgets.Image` shown at the figure's CSS size (plotting's standard: 2 image pixels per CSS
+pixel, never stretched). When the caller names the artists that move, everything else (axes,
+ticks, labels, fixed curves) is drawn once and kept as a background, and a move draws only the
+moving artists on top of it ("blitting").
+`static_twin` draws the figure anew at each of a few settings for readers with no kernel; it
+touches no slider. Only API shared by ipywidgets 7.7 (what Colab ships) and 8 is used.
+"""
+import struct
+import textwrap
+import zlib
+
+import ipywidgets
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from lessons_lib import plotting, validation
+
+MAX_TWIN_CSS_WIDTH = 880  # a static twin fits a notebook's width at its drawn size
+
+
+class SliderFigure:
+    """Sliders + a status line + the figure as an image.
+
+    update(**slider_values) moves the figure's artists and returns the status line's text.
+    moving_artists: the artists `update` changes. Given, only they are redrawn on a move, over a
+    background drawn once, so `update` must change nothing else (no axis limits, no new
+    artists). Left out, the whole figure is redrawn.
+    Show it by ending a cell with `.widget`.
+    """
+
+    def __init__(self, fig, update, moving_artists=(), **sliders):
+        if not isinstance(fig, Figure):
+            raise TypeError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
+        if not callable(update):
+            raise TypeError(f"update must be a function, got {type(update).__name__}")
+        if not sliders or not all(isinstance(w, ipywidgets.ValueWidget)
+                                  for w in sliders.values()):
+            raise TypeError("sliders must be one or more ipywidgets sliders, given by name "
+                            "(SliderFigure(fig, update, lr=ipywidgets.FloatSlider(...)))")
+        self.fig, self.update, self.sliders = fig, update, sliders
+        self.moving_artists = list(moving_artists)
+        self.status = ipywidgets.Label()
+        self.fig.set_dpi(plotting.DPI)
+        width = round(self.fig.get_size_inches()[0] * plotting.CSS_DPI)
+        # Shown at its drawn CSS size, shrunk (never stretched) on a narrow screen.
+        self.image = ipywidgets.Image(format="png", layout=ipywidgets.Layout(
+            width=f"{width}px", max_width="100%", height="auto"))
+        self.widget = ipywidgets.VBox([ipywidgets.HBox(list(sliders.values())), self.status,
+                                       self.image])
+        # Render straight to pixels: savefig would re-run the layout pass on every call.
+        self.canvas = FigureCanvasAgg(self.fig)
+        self.update(**self.values())
+        self.canvas.draw()
+        # Lay the figure out once, then freeze it: re-solving the layout on every move would
+        # cost more than drawing.
+        self.fig.set_layout_engine("none")
+        self.background = None
+        if self.moving_artists:
+            for artist in self.moving_artists:
+                artist.set_animated(True)  # left out of full draws: drawn by _draw() alone
+            self.canvas.draw()
+            self.background = self.canvas.copy_from_bbox(self.fig.bbox)
+        for slider in sliders.values():
+            slider.observe(self.redraw, names="value")
+        self.redraw()
+
+    def values(self) -> dict:
+        return {name: slider.value for name, slider in self.sliders.items()}
+
+    def _draw(self, values: dict) -> str:
+        """Move the artists to `values` and draw the canvas; returns the status line."""
+        status = self.update(**values)
+        if not isinstance(status, str):
+            raise TypeError(f"update must return the status line as a str, "
+                            f"got {type(status).__name__}")
+        if self.background is None:
+            self.canvas.draw()
+        else:
+            self.canvas.restore_region(self.background)
+            for artist in self.moving_artists:
+                self.fig.draw_artist(artist)
+        return status
+
+    def redraw(self, change=None) -> None:
+        status = self._draw(self.values())
+        self.image.value = self.png()  # the picture's message first: it is what a move awaits
+        self.status.value = status
+
+    def png(self) -> bytes:
+        """The canvas as PNG bytes, encoded fast (see _png)."""
+        return _png(np.asarray(self.canvas.buffer_rgba()))
+
+    def static_twin(self, settings: list[dict], ncols: int = 1) -> "Twin":
+        """The figure at each of `settings` (slider values), for readers with no kernel: each
+        frame drawn anew at full resolution by the slider's own code, under a title strip
+        naming its status line. At most `ncols` frames a row, fewer when a row would be wider
+        than a notebook. No slider, status line or live picture changes."""
+        if not isinstance(settings, (list, tuple)) or not settings or not all(
+                isinstance(values, dict) and set(values) <= set(self.sliders)
+                for values in settings):
+            raise ValueError(f"settings must be a non-empty list of dicts whose keys are slider "
+                             f"names ({', '.join(self.sliders)})")
+        if len(settings) > 24:
+            raise ValueError(f"settings must list at most 24 frames, got {len(settings)}")
+        ncols = validation.count("ncols", ncols, minimum=1, maximum=len(settings))
+        for n, values in enumerate(settings):
+            for name, value in values.items():
+                self._check_setting(f"settings[{n}][{name!r}]", self.sliders[name], value)
+        frames, titles = [], []
+        live = self.values()
+        for values in settings:
+            titles.append(self._draw(live | values))
+            frames.append(np.asarray(self.canvas.buffer_rgba())[..., :3].copy())
+        self._draw(live)  # the figure back as the live picture shows it
+        css_width = frames[0].shape[1] * plotting.CSS_DPI / plotting.DPI
+        ncols = max(1, min(ncols, int(MAX_TWIN_CSS_WIDTH // css_width)))
+        return Twin(frames, titles, ncols)
+
+    @staticmethod
+    def _check_setting(name: str, slider, value) -> None:
+        if hasattr(slider, "min"):  # a numeric slider: a number within its range
+            value = validation.real(name, value)
+            if not slider.min <= value <= slider.max:
+                raise ValueError(f"{name} must be between {slider.min} and {slider.max}, "
+                                 f"got {value!r}")
+            if isinstance(slider, ipywidgets.IntSlider) and value != int(value):
+                raise ValueError(f"{name} must be a whole number, got {value!r}")
+        else:
+            options = [o[1] if isinstance(o, tuple) else o for o in slider.options]
+            if isinstance(value, bool) or value not in options:
+                raise ValueError(f"{name} must be one of {options}, got {value!r:.60}")
+
+
+class Twin:
+    """A slider's static twin: frames (drawn at plotting.DPI) laid out pixel for pixel, no
+    re-sampling, each under a title strip drawn at the same resolution. Shown as one PNG with
+    its CSS size and alt text, like a LessonFigure."""
+
+    def __init__(self, frames, titles, ncols: int):
+        self.frames, self.titles, self.ncols = frames, list(titles), ncols
+        height, width = frames[0].shape[:2]
+        self.strips = [_title_strip(title, width) for title in self.titles]
+        tiles = [np.vstack([strip, frame]) for strip, frame in zip(self.strips, frames)]
+        blank = np.full_like(tiles[0], 255)
+        tiles += [blank] * (-len(tiles) % ncols)
+        rows = [np.hstack(tiles[n:n + ncols]) for n in range(0, len(tiles), ncols)]
+        self.pixels = np.vstack(rows)
+        self.alt = (f"The figure at {len(titles)} settings of its slider: "
+                    + "; ".join(self.titles) + ".")
+
+    def __repr__(self) -> str:  # no memory address: re-running a lesson changes no byte
+        width, height = self.css_size()
+        return f"<static twin: {len(self.frames)} settings, {width}x{height} CSS px>"
+
+    def css_size(self) -> tuple[int, int]:
+        height, width = self.pixels.shape[:2]
+        return (round(width * plotting.CSS_DPI / plotting.DPI),
+                round(height * plotting.CSS_DPI / plotting.DPI))
+
+    def _repr_png_(self):
+        width, height = self.css_size()
+        return _png(self.pixels), {"width": width, "height": height, "alt": self.alt}
+
+
+def _title_strip(title: str, width_px: int) -> np.ndarray:
+    """`title`, wrapped to fit, left-aligned on a white strip width_px wide, drawn at DPI."""
+    points = plotting.MIN_FONT_PT + 1
+    per_line = int(width_px / plotting.DPI * 72 / (0.6 * points))  # a generous glyph width
+    lines = textwrap.wrap(title, max(per_line, 20)) or [""]
+    strip = plotting.LessonFigure(figsize=(width_px / plotting.DPI,
+                                           (len(lines) * 1.3 + 0.6) * points / 72))
+    strip.text(0.01, 0.5, "\n".join(lines), ha="left", va="center", fontsize=points)
+    pixels = plotting.render(strip)[:, :width_px, :3]
+    return np.pad(pixels, ((0, 0), (0, width_px - pixels.shape[1]), (0, 0)),
+                  constant_values=255)
+
+
+def _png(pixels: np.ndarray) -> bytes:
+    """(height, width, 3 or 4) uint8 pixels, RGB or RGBA, as PNG bytes built by hand: no row
+    filter and zlib's fastest level. A figure is mostly flat colour, so this is about as small
+    as PIL's PNG and several times faster to make; at 2 image pixels per CSS pixel, encoding is
+    most of a slider move's time (benchmarks/bench_slider_latency.py). The canvas's RGBA
+    buffer goes in as it is: dropping its alpha would cost a slow strided copy."""
+    height, width, channels = pixels.shape
+    rows = np.zeros((height, channels * width + 1), dtype=np.uint8)  # each row: filter 0, pixels
+    rows[:, 1:] = pixels.reshape(height, -1)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data)))
+
+    colour_type = {3: 2, 4: 6}[channels]  # PNG's codes for RGB and RGBA
+    header = struct.pack(">IIBBBBB", width, height, 8, colour_type, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(memoryview(rows), 1)) + chunk(b"IEND", b""))

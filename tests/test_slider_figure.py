@@ -1,0 +1,71 @@
+"""lessons_lib.slider_figure: the live picture's size, and static twins that touch no slider."""
+import io
+
+import numpy as np
+import PIL.Image
+import pytest
+
+from lessons_lib import conv2d_widgets, plotting
+from lessons_lib import gradient_descent_widgets as gd_widgets
+from lessons_lib.slider_figure import MAX_TWIN_CSS_WIDTH, SliderFigure
+
+
+def pixels(png: bytes) -> np.ndarray:
+    return np.asarray(PIL.Image.open(io.BytesIO(png)).convert("RGB"))
+
+
+def test_the_live_picture_is_shown_at_its_drawn_css_size_never_stretched():
+    slider = gd_widgets.learning_rate_explorer()
+    assert slider.image.layout.width == "576px" and slider.image.layout.max_width == "100%"
+    assert pixels(slider.image.value).shape[1] == 2 * 576  # 2 image pixels per CSS pixel
+
+
+@pytest.mark.filterwarnings("error")
+def test_making_a_twin_sends_no_change_to_any_live_widget():
+    slider = gd_widgets.learning_rate_explorer()
+    slider.sliders["lr"].value = 0.07
+    changes = []
+    for widget in [*slider.sliders.values(), slider.status, slider.image]:
+        widget.observe(changes.append)  # every trait of every widget the page shows
+    slider.static_twin([{"lr": 0.05}, {"lr": 0.3, "steps": 30}])
+    assert changes == []
+    # ...and the next move draws from where the slider was, as if no twin had been made.
+    slider.sliders["steps"].value = 11
+    fresh = gd_widgets.learning_rate_explorer()
+    fresh.sliders["lr"].value = 0.07
+    fresh.sliders["steps"].value = 11
+    assert slider.image.value == fresh.image.value
+
+
+@pytest.mark.filterwarnings("error")
+def test_twin_frames_are_the_live_pictures_pixel_for_pixel():
+    slider = gd_widgets.line_fit()
+    twin = slider.static_twin([{"a": 2.0}, {"a": 3.0}], ncols=2)
+    frame = twin.frames[1]
+    slider.sliders["a"].value = 3.0
+    assert np.array_equal(pixels(slider.image.value), frame)  # drawn anew, not re-sampled
+    strip_height = twin.strips[1].shape[0]
+    assert np.array_equal(twin.pixels[strip_height:, frame.shape[1]:], frame)
+    png, metadata = twin._repr_png_()
+    assert pixels(png).shape[1] == 2 * metadata["width"]
+    assert "a = 3.0: mean squared error = 0.00" in metadata["alt"]
+
+
+def test_a_wide_figure_gets_one_row_per_setting():
+    picker = conv2d_widgets.weight_picker()
+    twin = picker.static_twin([{"weight": n} for n in range(4)], ncols=2)
+    assert twin.ncols == 1 and twin.css_size()[0] <= MAX_TWIN_CSS_WIDTH
+
+
+def test_bad_settings_name_the_setting():
+    slider = gd_widgets.line_fit()
+    with pytest.raises(ValueError, match=r"settings\[0\]\['a'\] must be between"):
+        slider.static_twin([{"a": 9.0}])
+    with pytest.raises(ValueError, match="slider names"):
+        slider.static_twin([{"b": 1.0}])
+
+
+def test_update_must_return_the_status_line():
+    fig, _ = plotting.figure()
+    with pytest.raises(TypeError, match="status line"):
+        SliderFigure(fig, lambda a: None, a=gd_widgets.ipywidgets.FloatSlider())
