@@ -21,6 +21,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.image import AxesImage
 
 from lessons_lib import validation
 
@@ -119,6 +120,9 @@ def _check_axes(ax) -> None:
 
 def contrast(colour_a, colour_b) -> float:
     """WCAG contrast ratio of two colours, from 1 (the same) to 21 (black on white)."""
+    colour_a, colour_b = validation.colour("colour_a", colour_a), validation.colour("colour_b",
+                                                                                  colour_b)
+
     def luminance(colour):
         rgb = np.array(matplotlib.colors.to_rgb(colour))
         linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
@@ -129,6 +133,7 @@ def contrast(colour_a, colour_b) -> float:
 
 def text_colour(background) -> str:
     """"black" or "white", whichever contrasts more with `background` (always >= 4.58:1)."""
+    background = validation.colour("background", background)
     return max(("black", "white"), key=lambda colour: contrast(colour, background))
 
 
@@ -174,7 +179,21 @@ def annotated_heatmap(ax, values, title: str = "", fmt: str = "{:g}", vmin=None,
 def update_heatmap(image, texts, values, fmt: str = "{:g}") -> None:
     """New numbers for an annotated heatmap: its colours, its texts, and each text's colour
     (black or white, by contrast with its cell). NaN cells are blank."""
-    values = np.asarray(values, dtype=float)
+    if not isinstance(image, AxesImage):
+        raise TypeError("image must be the image that annotated_heatmap returned, got "
+                        f"{type(image).__name__}")
+    shape = (len(texts), len(texts[0])) if isinstance(texts, list) and texts else None
+    if shape is None or not all(isinstance(row, list) and len(row) == shape[1] for row in texts):
+        raise TypeError("texts must be the grid of texts that annotated_heatmap returned")
+    try:
+        values = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"values must be a {shape[0]}x{shape[1]} grid of numbers, got "
+                        f"{type(values).__name__}") from None
+    if values.shape != shape or np.isinf(values).any():
+        raise ValueError(f"values must be a {shape[0]}x{shape[1]} grid of finite numbers (NaN "
+                         f"leaves a cell blank), got shape {values.shape}")
+    fmt = validation.text("fmt", fmt)
     image.set_data(np.ma.masked_invalid(values))
     colours = image.to_rgba(np.ma.masked_invalid(values))
     for (i, j), value in np.ndenumerate(values):

@@ -75,6 +75,23 @@ def text(name: str, value) -> str:
     return value
 
 
+def colour(name: str, value):
+    """A colour matplotlib understands: a name such as "white", "#RRGGBB", or an RGB(A) tuple of
+    numbers from 0 to 1."""
+    import matplotlib.colors  # here, not at the top: only the pictures need matplotlib
+
+    if isinstance(value, np.ndarray):
+        value = tuple(value.tolist())
+    if not (isinstance(value, str) or (isinstance(value, tuple) and len(value) in (3, 4) and all(
+            isinstance(v, numbers.Real) and not isinstance(v, bool) for v in value))):
+        raise TypeError(f"{name} must be a colour: a name, '#RRGGBB' or an RGB tuple, got "
+                        f"{type(value).__name__} {value!r:.60}")
+    if not matplotlib.colors.is_color_like(value):
+        raise ValueError(f"{name} must be a colour: a name, '#RRGGBB' or an RGB tuple with "
+                         f"values from 0 to 1, got {value!r:.60}")
+    return value
+
+
 def choice(name: str, value, options):
     if not isinstance(value, str) or value not in options:
         raise ValueError(f"{name} must be one of {', '.join(map(repr, options))}, "

@@ -67,3 +67,15 @@ def test_no_overflow_turns_overflow_into_a_named_error_and_no_warning():
             assert np.array([1e-200]) ** 2 == 0  # underflow is harmless
     with pytest.raises(ValueError, match="x is too large"):
         validation.finite("the loss", [1.0, math.inf], "x is too large")
+
+
+def test_colour_takes_names_hex_and_rgb_and_names_the_argument_otherwise():
+    assert validation.colour("background", "white") == "white"
+    assert validation.colour("background", "#0072B2") == "#0072B2"
+    assert validation.colour("background", (0.1, 0.2, 0.3)) == (0.1, 0.2, 0.3)
+    with pytest.raises(TypeError, match="background must be a colour"):
+        validation.colour("background", 3)
+    with pytest.raises(ValueError, match="background must be a colour"):
+        validation.colour("background", "not-a-colour")
+    with pytest.raises(ValueError, match="background must be a colour"):
+        validation.colour("background", (2.0, 0.0, 0.0))
