@@ -7,8 +7,6 @@ import numpy as np
 
 from lessons_lib import features
 from lessons_lib.exercises import (
-    WRONG,
-    Feedback,
     Hints,
     Mistake,
     Solution,
@@ -114,82 +112,82 @@ BOOK.add("copied_channel", [
 ], _solve_copy)
 
 
-def _test_kernels():
+def _test_runs():
+    """Made-up runs of one channel's kernel, (steps + 1, 3, 3): a decaying random walk, a run
+    whose weights cross zero (landing nearer or farther), and a short real run on new images."""
     rng = np.random.default_rng(6)
-    return [features.SOBEL, -features.SOBEL.T, *rng.normal(size=(4, 3, 3)) + 1.0]
+    walk = [rng.normal(size=(3, 3))]
+    for _ in range(12):
+        walk.append(0.8 * walk[-1] + 0.3 * rng.normal(size=(3, 3)))
+    crossing = np.array([[[0.5, -0.5, 0.2], [1.0, -1.0, 0.0], [0.3, 0.3, -0.3]],
+                         [[-0.3, 0.7, 0.1], [-1.2, -0.6, 0.4], [0.3, 0.1, -0.2]],
+                         [[0.1, 0.2, -0.05], [0.9, 0.8, 0.3], [0.2, 0.1, -0.4]],
+                         [[0.05, -0.1, 0.0], [-0.2, -0.5, 0.35], [-0.1, 0.0, 0.4]]])
+    images, labels = features.make_images(n=64, size=8, noise=0.5, seed=7)
+    run = features.train(images, labels, features.random_model(seed=3), steps=15, seed=3)
+    return [np.array(walk), crossing, run.kernels[:, features.NOISE]]
 
 
-def _slips(kernel):
-    k = np.asarray(kernel, dtype=float)
-    cosine = max(abs(k.ravel() @ s.ravel()) / np.linalg.norm(k) / np.linalg.norm(s)
-                 for s in (features.SOBEL, features.SOBEL.T))
+def _written_out(kernels):
+    """For each weight, the share of the steps that brought it closer to zero."""
+    size = np.abs(np.asarray(kernels, dtype=float))
+    closer = size[1:] < size[:-1]  # (steps, 3, 3): True where a step shrank that weight's size
+    return closer.mean(axis=0)
+
+
+def _slips(kernels):
+    k = np.asarray(kernels, dtype=float)
+    size = np.abs(k)
     return {
-        "signed": max(features.correlation(k, features.SOBEL),
-                      features.correlation(k, features.SOBEL.T)),
-        "vertical only": abs(features.correlation(k, features.SOBEL)),
-        "no centring": cosine,
+        "the share of steps in which each weight went down": (k[1:] < k[:-1]).mean(axis=0),
+        "the count divided by the number of kernels": (size[1:] < size[:-1]).sum(axis=0) / len(k),
+        "the count of steps, not their share": (size[1:] < size[:-1]).sum(axis=0),
+        "one share for all nine weights": (size[1:] < size[:-1]).mean(),
     }
 
 
 DIAGNOSES = {
-    "signed": "A kernel and its negative detect the same edges here (the model squares): take "
-              "the size of the correlation.",
-    "vertical only": "Horizontal edge detectors count too: compare with Sobel turned "
-                     "(features.SOBEL.T) as well and keep the larger.",
-    "no centring": "That is the cosine of the raw weights. A correlation subtracts each "
-                   "kernel's mean first.",
+    "the share of steps in which each weight went down": "A negative weight gets closer to zero "
+        "by going up: compare sizes, np.abs(...), not signed values.",
+    "the count divided by the number of kernels": "A run of n kernels has n - 1 steps between "
+        "them: divide by the number of steps.",
+    "the count of steps, not their share": "Divide by the number of steps to get a share from "
+        "0 to 1.",
+    "one share for all nine weights": "Keep one share per weight: average over the steps axis "
+        "only (axis=0), giving a 3x3 array.",
 }
 
 
-def _written_out(kernel):
-    """The worked solution, from NumPy alone."""
-    k = np.asarray(kernel, dtype=float)
-    k = k - k.mean()
-    best = 0.0
-    for sobel in (features.SOBEL, features.SOBEL.T):
-        s = sobel - sobel.mean()
-        best = max(best, abs((k * s).sum()) / np.sqrt((k * k).sum() * (s * s).sum()))
-    return best
-
-
-def _calls_the_library(function) -> bool:
-    try:
-        return "sobel_correlation" in inspect.getsource(function)
-    except (OSError, TypeError):  # no source to read (a built-in, say): nothing to reject
-        return False
-
-
-def edge_likeness(function):
-    """`function(kernel)` must equal features.sobel_correlation on made-up kernels, without
-    calling it."""
-    name = "edge_likeness"
-    kernels = _test_kernels()
-    if _calls_the_library(function):
-        return BOOK.with_help(name, Feedback(WRONG, "Write it yourself: calling "
-                                             "features.sobel_correlation is the lesson's own "
-                                             "answer. NumPy and features.SOBEL are enough."))
-    cases = [Case(f"kernel {n + 1} = {np.round(k, 2).tolist()}", lambda k=k: (k.copy(),),
-                  features.sobel_correlation(k)) for n, k in enumerate(kernels)]
-    slips = [(f"the {slip} measure", lambda k, slip=slip: _slips(k)[slip], diagnosis)
+def towards_zero(function):
+    """`function(kernels)`: for each of the 9 weights, the share of steps that brought it
+    closer to zero."""
+    cases = [Case(f"run {n + 1}, shape {k.shape}, first kernel "
+                  f"{np.round(k[0], 2).tolist()}", lambda k=k: (k.copy(),), _written_out(k))
+             for n, k in enumerate(_test_runs())]
+    slips = [(slip, lambda k, slip=slip: _slips(k)[slip], diagnosis)
              for slip, diagnosis in DIAGNOSES.items()]
-    return BOOK.with_help(name, check_function(function, cases, slips))
+    return BOOK.with_help("towards_zero", check_function(function, cases, slips))
 
 
-def _solve_likeness():
-    k = _test_kernels()[2]
+def _solve_towards_zero():
+    k = _test_runs()[1]
+    size = np.abs(k)
+    closer = size[1:] < size[:-1]
     return Solution((
-        "centre both kernels: subtract each one's mean weight",
-        "correlation = (a . b) / (|a| |b|) of the centred weights",
-        "do it with features.SOBEL and with features.SOBEL.T; take the larger size",
-        f"e.g. for the checker's third kernel: {_written_out(k):.3f}",
-        inspect.getsource(_written_out).replace("def _written_out", "def edge_likeness"),
-    ), round(float(_written_out(k)), 3))
+        f"the checker's second run has {len(k)} kernels, so {len(k) - 1} steps between them",
+        "sizes: np.abs(kernels); a step brings a weight closer to zero when its size drops",
+        f"weight (0, 1): values {k[:, 0, 1].tolist()}, sizes {size[:, 0, 1].tolist()}",
+        f"closer at the steps: {closer[:, 0, 1].astype(int).tolist()} (crossing zero to a "
+        f"larger size does not count), share {closer[:, 0, 1].mean():.3f}",
+        "average the True/False over the steps axis (axis=0): one share per weight",
+        inspect.getsource(_written_out).replace("def _written_out", "def towards_zero"),
+    ), _written_out(k).round(3).tolist())
 
 
-BOOK.add("edge_likeness", [
-    "The lesson printed correlations with features.SOBEL and with features.SOBEL.T.",
-    "A kernel and its negative are equally good detectors here; so is an up-down detector and "
-    "a left-right one.",
-], _solve_likeness)
+BOOK.add("towards_zero", [
+    "Closer to zero means a smaller size, whatever the sign: think np.abs.",
+    "kernels[1:] and kernels[:-1] line up each kernel with the one before it; compare their "
+    "sizes, then take the mean over the steps axis.",
+], _solve_towards_zero)
 
 ANSWERS = {"learned_numbers": _learned_numbers, "copied_channel": _copied_channel}

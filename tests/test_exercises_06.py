@@ -24,22 +24,29 @@ def test_copied_channel_is_answered_by_training():
     assert not wrong.correct and "carries exactly" in repr(wrong)
 
 
-def test_edge_likeness_accepts_the_measure_and_diagnoses_slips():
-    assert exercises_06.edge_likeness(lambda k: None).status == exercises.NOT_ATTEMPTED
-    assert exercises_06.edge_likeness(exercises_06._written_out).correct
-
-    def copied(kernel):
-        return features.sobel_correlation(kernel)
-
-    assert "Write it yourself" in repr(exercises_06.edge_likeness(copied))
-    assert "def edge_likeness(kernel):" in repr(exercises_06.solution("edge_likeness"))
+def test_towards_zero_accepts_the_share_and_diagnoses_slips():
+    assert exercises_06.towards_zero(lambda k: None).status == exercises.NOT_ATTEMPTED
+    assert exercises_06.towards_zero(exercises_06._written_out).correct
+    k = exercises_06._test_runs()[1]  # crosses zero, ties and exact zeros
+    by_loop = [[np.mean([abs(k[t + 1, a, b]) < abs(k[t, a, b]) for t in range(len(k) - 1)])
+                for b in range(3)] for a in range(3)]
+    assert np.allclose(exercises_06._written_out(k), by_loop)
+    assert "def towards_zero(kernels):" in repr(exercises_06.solution("towards_zero"))
+    size = np.abs
     for slip, diagnosis in [
-            (lambda k: max(features.correlation(k, features.SOBEL),
-                           features.correlation(k, features.SOBEL.T)), "size of the correlation"),
-            (lambda k: abs(features.correlation(k, features.SOBEL)), "SOBEL.T"),
-            (lambda k: max(abs(np.ravel(k) @ s.ravel()) / np.linalg.norm(k) / np.linalg.norm(s)
-                           for s in (features.SOBEL, features.SOBEL.T)), "mean first"),
+            (lambda k: (k[1:] < k[:-1]).mean(axis=0), "np.abs"),
+            (lambda k: (size(k[1:]) < size(k[:-1])).sum(axis=0) / len(k), "n - 1 steps"),
+            (lambda k: (size(k[1:]) < size(k[:-1])).sum(axis=0), "share from 0 to 1"),
+            (lambda k: (size(k[1:]) < size(k[:-1])).mean(), "axis=0"),
+            (lambda k: (size(k[1:]) <= size(k[:-1])).mean(axis=0), "expected"),
             (lambda k: k.foo, "AttributeError"), (lambda k: 0.5, "expected")]:
-        feedback = exercises_06.edge_likeness(slip)
+        feedback = exercises_06.towards_zero(slip)
         assert not feedback.correct and diagnosis in repr(feedback), feedback
-    assert exercises_06.hint("edge_likeness", 2).startswith("Hint 2 of 2")
+    assert exercises_06.hint("towards_zero", 2).startswith("Hint 2 of 2")
+
+
+def test_towards_zero_cases_are_not_the_lessons_run():
+    images, labels = features.make_images(n=256, size=8, noise=0.5, seed=100)
+    lesson = features.train(images, labels, features.random_model(seed=0), steps=15).kernels
+    assert not any(np.allclose(k[:2], lesson[:2, features.NOISE])
+                   for k in exercises_06._test_runs())

@@ -48,21 +48,25 @@ def _text(cell) -> str:
     return "\n".join(parts)
 
 
-def _exercises(path: Path):
-    """(exercise name, its right answer, the text above its checker) for each numeric one."""
+def _checker_calls(path: Path):
+    """(cells, index of the checker's cell, its module, exercise name) for each checker call."""
     cells = nbformat.read(path, as_version=4).cells
     for n, cell in enumerate(cells):
-        if cell.cell_type != "code":
+        if cell.cell_type == "code":
+            for lesson, name in CALL.findall(cell.source):
+                yield cells, n, importlib.import_module(f"lessons_lib.exercises_{lesson}"), name
+
+
+def _exercises(path: Path):
+    """(exercise name, its right answer, the text above its checker) for each numeric one."""
+    for cells, n, module, name in _checker_calls(path):
+        if name not in getattr(module, "ANSWERS", {}):
             continue
-        for lesson, name in CALL.findall(cell.source):
-            module = importlib.import_module(f"lessons_lib.exercises_{lesson}")
-            if name not in getattr(module, "ANSWERS", {}):
-                continue
-            answer = module.ANSWERS[name]()[0]
-            if isinstance(answer, str):
-                continue
-            above = "\n".join(_text(c) for c in cells[:n]) + "\n" + cell.source
-            yield name, float(answer), above
+        answer = module.ANSWERS[name]()[0]
+        if isinstance(answer, str):
+            continue
+        above = "\n".join(_text(c) for c in cells[:n]) + "\n" + cells[n].source
+        yield name, float(answer), above
 
 
 def test_the_rule_catches_what_it_should():
@@ -90,3 +94,22 @@ def test_every_exercise_of_the_lesson_is_in_its_notebook(path):
     called = {name for cell in cells if cell.cell_type == "code"
               for _, name in CALL.findall(cell.source)}
     assert set(module.BOOK.names) <= called, set(module.BOOK.names) - called
+
+
+def _function_exercises(path: Path):
+    """(exercise name, the code above its checker's cell) for each "write the function" one."""
+    for cells, n, module, name in _checker_calls(path):
+        if name in module.BOOK.names and name not in getattr(module, "ANSWERS", {}):
+            yield name, "\n".join(c.source for c in cells[:n] if c.cell_type == "code")
+
+
+def test_no_function_exercise_is_written_above_it():
+    """A "write the function" exercise is given away when the lesson already defines it
+    (as lesson 06's edge_likeness_by_hand did for an earlier exercise 3)."""
+    found = [(path.name, name, above) for path in NOTEBOOKS
+             for name, above in _function_exercises(path)]
+    assert len(found) >= 4, [f[:2] for f in found]
+    written = [(book, name) for book, name, above in found
+               if re.search(rf"def {name}(_by_hand)?\(", above)]
+    assert written == []
+    assert re.search(r"def edge_likeness(_by_hand)?\(", "def edge_likeness_by_hand(k):")

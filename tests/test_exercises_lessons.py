@@ -42,8 +42,8 @@ FUNCTIONS = {  # (module, exercise) -> a right function, a slip and its words
         lambda x, w, b, y: 4 * ((w * x + b) ** 2 - y) * (w * x + b), "dloss/d(w * x)"),
     (exercises_05, "relu_rule"): (lambda d, g: (d > 0) * g, lambda d, g: g,
                                   "the gradient unchanged"),
-    (exercises_06, "edge_likeness"): (exercises_06._written_out, lambda k: abs(
-        exercises_06.features.correlation(k, exercises_06.features.SOBEL)), "SOBEL.T"),
+    (exercises_06, "towards_zero"): (exercises_06._written_out, lambda k: (
+        np.abs(k[1:]) < np.abs(k[:-1])).sum(axis=0), "the count of steps"),
 }
 BAD_ANSWERS = ["abc", "12", [1.0], {"a": 1}, 10**400, math.nan, math.inf, -math.inf, object(),
                True, torch.ones(2), np.ones(3)]

@@ -72,5 +72,5 @@ def test_the_stored_notebook_shows_what_the_library_computes(data):
 
 def test_exercise_cells_are_stored_unanswered():
     for snippet in ("exercises_06.learned_numbers(", "exercises_06.copied_channel(",
-                    "exercises_06.edge_likeness("):
+                    "exercises_06.towards_zero("):
         assert "Not attempted yet" in stored_notebooks.output_after(nb(), snippet)
