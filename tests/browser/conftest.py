@@ -15,7 +15,9 @@ ARTIFACTS = ROOT / "test-artifacts" / "browser"
 
 @pytest.fixture(scope="session")
 def lab():
-    with jupyterlab.JupyterLab({"notebooks": ROOT / "notebooks", "assets": ROOT / "assets"}) as lab:
+    # A short timing sweep in the GPU lesson: this test checks that it runs, not how fast.
+    with jupyterlab.JupyterLab({"notebooks": ROOT / "notebooks", "assets": ROOT / "assets"},
+                               env={"LESSONS_GPU_MAX_SIZE": "64"}) as lab:
         yield lab
 
 

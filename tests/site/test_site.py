@@ -1,13 +1,17 @@
 """The course website (website/build.py, issue 14): built with no warnings, served on 127.0.0.1
 and opened page by page in the Chromium the notebook tests use (fixtures in conftest.py)."""
 import base64
+import io
 import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import nbformat
+import numpy as np
+import PIL.Image
 
 from tests.execute_notebooks import WIDGET_NOTE, read_pyproject_links
+from website import sliders
 from website.build import lessons
 from website.sliders import MAX_BYTES, MAX_FRAMES
 
@@ -135,3 +139,26 @@ def test_search_finds_a_lesson(browser, server):
     finally:
         page.close()
     assert any("01-gradient-descent.html" in hit for hit in hits), hits
+
+
+def pixels(png: bytes) -> np.ndarray:
+    return np.asarray(PIL.Image.open(io.BytesIO(png)).convert("RGB"))
+
+
+def test_the_sites_frames_are_the_live_sliders_own_pictures(built):
+    """The first and last frame of each slider, against the live SliderFigure moved there."""
+    report, site, notebooks = built
+    specs = {}
+    for path in lessons(notebooks):
+        for cell in nbformat.read(path, as_version=4).cells:
+            if sliders.SPEC_KEY in cell.metadata:
+                specs[(path.stem, cell.id)] = cell.metadata[sliders.SPEC_KEY]
+    assert report["sliders"], "no kernel-free slider was built"
+    for made in report["sliders"]:
+        live = sliders.build_slider(specs[(made["page"], made["cell"])])
+        for k in (0, made["frames"] - 1):
+            live.sliders[made["sweep"]].value = made["values"][k]
+            live.redraw()
+            frame = (site / "slider-frames" / f"{made['page']}-{made['cell']}" / f"{k:03d}.png")
+            assert np.array_equal(pixels(frame.read_bytes()), pixels(live.image.value)), (
+                f"{made['page']} {made['cell']} frame {k} differs from the live slider's")

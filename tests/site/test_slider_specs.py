@@ -1,16 +1,14 @@
-"""Each "site-slider" entry agrees with its cell's code, and the site's frames are the live
-slider's own pictures (website/sliders.py)."""
+"""Each "site-slider" entry agrees with its cell's code (website/sliders.py). That the built
+site's frames are the live slider's own pictures is tested in test_site.py, with the one build."""
 import ast
 import builtins
 import dataclasses
 import importlib
 import inspect
-import io
 import re
 
 import nbformat
 import numpy as np
-import PIL.Image
 import pytest
 
 from website import sliders
@@ -110,29 +108,6 @@ def test_each_spec_names_the_builder_and_arguments_its_cell_calls(tmp_path):
                 f"{name} cell {index}: {key} differs from the cell's")
         checked += 1
     assert checked, "no slider cell carries a site-slider entry"
-
-
-def pixels(png: bytes) -> np.ndarray:
-    return np.asarray(PIL.Image.open(io.BytesIO(png)).convert("RGB"))
-
-
-def test_the_sites_frames_are_the_live_sliders_own_pictures(built):
-    """The first and last frame of each slider, against the live SliderFigure moved there."""
-    report, site, notebooks = built
-    specs = {}
-    for path in lessons(notebooks):
-        for cell in nbformat.read(path, as_version=4).cells:
-            if sliders.SPEC_KEY in cell.metadata:
-                specs[(path.stem, cell.id)] = cell.metadata[sliders.SPEC_KEY]
-    assert report["sliders"], "no kernel-free slider was built"
-    for made in report["sliders"]:
-        live = sliders.build_slider(specs[(made["page"], made["cell"])])
-        for k in (0, made["frames"] - 1):
-            live.sliders[made["sweep"]].value = made["values"][k]
-            live.redraw()
-            frame = (site / "slider-frames" / f"{made['page']}-{made['cell']}" / f"{k:03d}.png")
-            assert np.array_equal(pixels(frame.read_bytes()), pixels(live.image.value)), (
-                f"{made['page']} {made['cell']} frame {k} differs from the live slider's")
 
 
 @pytest.mark.parametrize("count, start", [(61, 20), (231, 90), (5, 0), (43, 18)])
