@@ -1,4 +1,5 @@
-"""Fixtures for the real-browser tests: one JupyterLab and one Chromium for the whole session.
+"""Fixtures for the real-browser tests: one JupyterLab for the whole session (the one Chromium,
+`browser`, is in tests/conftest.py, shared with the website tests).
 
 The server serves a temporary copy of notebooks/ (and assets/, for the pictures the lessons
 link to), so the browser never modifies the repository's notebooks.
@@ -19,29 +20,6 @@ def lab():
     with jupyterlab.JupyterLab({"notebooks": ROOT / "notebooks", "assets": ROOT / "assets"},
                                env={"LESSONS_GPU_MAX_SIZE": "64"}) as lab:
         yield lab
-
-
-@pytest.fixture(scope="session")
-def browser():
-    # Missing pieces fail the tests with what to install; they never skip them.
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        sync_playwright = None
-    if sync_playwright is None:
-        pytest.fail("The browser tests need Playwright for Python: run `python3 tasks.py setup` "
-                    "(it installs the dev extra) or `pip install playwright`.", pytrace=False)
-    try:
-        executable, missing = jupyterlab.find_chromium(), None
-    except jupyterlab.ChromiumNotFound as error:
-        executable, missing = None, str(error)
-    if missing:
-        pytest.fail(missing, pytrace=False)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable,
-                                             args=jupyterlab.CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,6 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser import jupyterlab
 from website import build as site_build
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,25 +44,6 @@ def server(built):
 class Quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args) -> None:
         pass
-
-
-@pytest.fixture(scope="session")
-def browser():
-    # Missing pieces fail the tests with what to install; they never skip them.
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.fail("The site tests need Playwright for Python: run `python3 tasks.py setup`.",
-                    pytrace=False)
-    try:
-        executable = jupyterlab.find_chromium()
-    except jupyterlab.ChromiumNotFound as error:
-        pytest.fail(str(error), pytrace=False)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable,
-                                             args=jupyterlab.CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def page_paths(site: Path) -> list[str]:
