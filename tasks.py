@@ -97,11 +97,10 @@ def ensure_chromium() -> None:
 def test(args: list[str]) -> None:
     py = setup()
     ensure_chromium()
-    # One pytest worker per core plus one (at most 4): much of the suite waits on kernels,
-    # JupyterLab and Chromium. Each worker takes whole test files, so a notebook's cells and a
-    # file's shared browser session stay together; `-n 0` runs everything in one process.
+    # One pytest worker per core (at most 4), each taking whole test files, so a notebook's cells
+    # and a file's shared browser session stay together; `-n 0` runs everything in one process.
     workers = [] if any(a == "-n" or a.startswith(("-n=", "--numprocesses")) for a in args) else [
-        "-n", str(min(4, (os.cpu_count() or 1) + 1)), "--dist", "loadfile"]
+        "-n", str(min(4, os.cpu_count() or 1)), "--dist", "loadfile"]
     sys.exit(subprocess.run([py, "-m", "pytest", *workers, *args], cwd=ROOT).returncode)
 
 
