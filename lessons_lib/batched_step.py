@@ -37,9 +37,7 @@ def make_batch(n: int, size: int, kernel_size: int = 3, seed: int = 0):
                             (("n", n), ("size", size), ("kernel_size", kernel_size)))
     if size < kernel_size:
         raise ValueError(f"need kernel_size <= size, got size={size}, kernel_size={kernel_size}")
-    if n * size * size > 2**27:
-        raise ValueError(f"n * size * size must be at most {2**27:,} pixels, "
-                         f"got {n * size * size:,}")
+    validation.pixel_budget("n", n, size, 2**27)
     seed = validation.count("seed", seed)
     rng = np.random.default_rng(seed)
     images = rng.random((n, size, size))

@@ -36,9 +36,7 @@ def make_data(n_images: int = 256, size: int = 4, noise: float = 0.05, seed: int
     """Random images (pixels uniform in [0, 1)), their outputs under `hidden`, plus noise."""
     n_images = validation.count("n_images", n_images, minimum=1, maximum=100_000)
     size = validation.count("size", size, minimum=2, maximum=256)
-    if n_images * size * size > 2**24:
-        raise ValueError(f"n_images * size * size must be at most {2**24:,} pixels, "
-                         f"got {n_images * size * size:,}")
+    validation.pixel_budget("n_images", n_images, size, 2**24)
     noise = validation.non_negative("noise", validation.bounded("noise", noise))
     hidden = _kernel(hidden, "hidden")
     rng = np.random.default_rng(validation.count("seed", seed))

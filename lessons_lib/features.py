@@ -30,9 +30,7 @@ def make_images(n: int = 256, size: int = 8, noise: float = 0.5, seed: int = 100
     noise, channel NOISE holds noise alone. Label 1: the edge runs up-down (vertical)."""
     n = validation.count("n", n, minimum=2, maximum=100_000)
     size = validation.count("size", size, minimum=4, maximum=256)
-    if n * size * size > 2**23:
-        raise ValueError(f"n * size * size must be at most {2**23:,} pixels, "
-                         f"got {n * size * size:,}")
+    validation.pixel_budget("n", n, size, 2**23)
     noise = validation.non_negative("noise", validation.bounded("noise", noise))
     rng = np.random.default_rng(validation.count("seed", seed))
     labels = rng.integers(0, 2, size=n)

@@ -75,6 +75,14 @@ def text(name: str, value) -> str:
     return value
 
 
+def pixel_budget(count_name: str, count: int, size: int, limit: int) -> None:
+    """Refuse a batch of count images of size x size pixels with more than `limit` pixels in all
+    (a typo such as size=10_000 would otherwise fill the memory)."""
+    if count * size * size > limit:
+        raise ValueError(f"{count_name} * size * size must be at most {limit:,} pixels, "
+                         f"got {count * size * size:,}")
+
+
 def colour(name: str, value):
     """A colour matplotlib understands: a name such as "white", "#RRGGBB", or an RGB(A) tuple of
     numbers from 0 to 1."""
