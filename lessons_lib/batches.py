@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from lessons_lib import conv2d, validation
-from lessons_lib.conv2d_widgets import KERNEL
+from lessons_lib.conv2d import KERNEL
 
 HIDDEN_KERNEL = KERNEL  # lesson 04's kernel, now the one the data hides
 

@@ -7,7 +7,7 @@ lessons_lib.conv2d; each Mistake's value is the slip it describes, computed.
 import numpy as np
 
 from lessons_lib import conv2d
-from lessons_lib.conv2d_widgets import WEIGHT_NAMES
+from lessons_lib.conv2d import WEIGHT_NAMES
 from lessons_lib.exercises import Hints, Mistake, Solution, check_choice, check_number
 
 BOOK = Hints("exercises_04")

@@ -7,7 +7,7 @@ lessons_lib.optimisers, never from typed-in values.
 import numpy as np
 
 from lessons_lib import optimisers
-from lessons_lib.conv2d_widgets import IMAGE, KERNEL, TARGET
+from lessons_lib.conv2d import IMAGE, KERNEL, TARGET
 from lessons_lib.exercises import Hints, Mistake, Solution, check_choice, check_number
 
 BOOK = Hints("exercises_07")

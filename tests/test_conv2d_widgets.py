@@ -30,7 +30,7 @@ def test_kernel_slider_fills_the_output_in():
 
 @pytest.mark.filterwarnings("error")
 def test_lr_explorer_labels_both_sides_of_the_limit():
-    limit = conv2d.max_stable_lr(conv2d_widgets.IMAGE, conv2d_widgets.KERNEL.shape)
+    limit = conv2d.max_stable_lr(conv2d.IMAGE, conv2d.KERNEL.shape)
     explorer = conv2d_widgets.lr_explorer()
     before = explorer.image.value
     explorer.sliders["lr"].value = 0.9 * limit
@@ -58,11 +58,11 @@ def test_backward_stepper_walks_from_the_loss_to_the_input():
 
 @pytest.mark.filterwarnings("error")
 @pytest.mark.parametrize("image, target", [
-    (-conv2d_widgets.IMAGE, conv2d_widgets.TARGET),  # a negative image
-    (conv2d_widgets.IMAGE, np.full((3, 3), 1000.0)),  # the target above every output
+    (-conv2d.IMAGE, conv2d.TARGET),  # a negative image
+    (conv2d.IMAGE, np.full((3, 3), 1000.0)),  # the target above every output
 ])
 def test_weight_picker_colours_every_product_of_any_sign(image, target):
-    picker = conv2d_widgets.weight_picker(image, conv2d_widgets.KERNEL, target)
+    picker = conv2d_widgets.weight_picker(image, conv2d.KERNEL, target)
     product_image = picker.fig.axes[2].images[0]
     low, high = product_image.get_clim()
     assert low < high

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from lessons_lib import exercises_07, optimisers
-from lessons_lib.conv2d_widgets import IMAGE, KERNEL, TARGET
+from lessons_lib.conv2d import IMAGE, KERNEL, TARGET
 
 
 def test_every_exercise_has_hints_and_a_solution_its_checker_accepts():

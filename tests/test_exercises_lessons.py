@@ -71,7 +71,7 @@ def test_lesson_04_has_at_least_four_exercises_on_a_new_image():
     numbers = [name for name in exercises_04.ANSWERS
                if not isinstance(exercises_04.ANSWERS[name]()[0], str)]
     assert len(numbers) >= 4
-    from lessons_lib.conv2d_widgets import IMAGE
+    from lessons_lib.conv2d import IMAGE
     assert exercises_04.IMAGE.shape != IMAGE.shape  # a new image, not the lesson's
 
 

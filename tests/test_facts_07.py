@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from lessons_lib import batches, conv2d, optimisers, optimisers_widgets
-from lessons_lib.conv2d_widgets import IMAGE, KERNEL, TARGET
+from lessons_lib.conv2d import IMAGE, KERNEL, TARGET
 from tests import stored_notebooks
 
 BOWL = optimisers.conv_bowl(IMAGE, KERNEL.shape, TARGET)
@@ -72,11 +72,12 @@ def test_stored_outputs_show_every_number(nb):
     table = out(nb, "runs = [batches.train(").splitlines()
     assert table[1].split() == ["256", "1", "0.0366", "0.0826", "0.0366"]
     assert table[3].split()[:4] == ["1", "256", "0.0303", "0.0229"]
-    assert "30 steps: largest difference, hand momentum vs torch.optim.SGD(momentum=0.9)" in out(
+    # The gap itself (about 1e-16) depends on the CPU's float rounding, so the lesson prints the
+    # bound its cell asserts; tests/test_optimisers.py checks the bound on this machine.
+    assert "torch.optim.SGD(momentum=0.9): every weight within 1e-12 at every step" in out(
         nb, "torch_momentum = torch_path(")
-    for snippet in ("torch_momentum = torch_path(", "torch_adam = torch_path("):
-        gap = float(out(nb, snippet).split(": ")[-1])
-        assert gap <= 1e-12
+    assert "torch.optim.Adam: every weight within 1e-12 at every step" in out(
+        nb, "torch_adam = torch_path(")
     factors = out(nb, "factor 1 - 1e-5")
     assert "= 0.9989" in factors and "= 0.0411" in factors
     momentum = out(nb, "lr_plain = optimisers.best_plain_lr(")

@@ -1,5 +1,6 @@
 """Project files that nothing else exercises: environment.yml, pyproject's dependency policy,
-and ruff over the code."""
+the library's layout rule, and ruff over the code."""
+import ast
 import re
 import subprocess
 import sys
@@ -47,3 +48,39 @@ def test_ruff_finds_nothing_in_the_library_and_tests():
     result = subprocess.run([sys.executable, "-m", "ruff", "check", "lessons_lib", "tests",
                              "tasks.py", "benchmarks"], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# The README's layout rule: maths modules import no sliders or widgets. Widgets and figures live
+# in X_widgets.py, and slider_figure is the slider machinery.
+PICTURE_MODULES = {"slider_figure"}
+
+
+def imported_modules(path: Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+            if node.module == "lessons_lib":
+                names |= {f"lessons_lib.{alias.name}" for alias in node.names}
+    return names
+
+
+def widget_imports(path: Path) -> set[str]:
+    return {name for name in imported_modules(path)
+            if name.endswith("_widgets") or name in ("ipywidgets", "lessons_lib.slider_figure")}
+
+
+def test_maths_modules_import_no_widgets():
+    maths = [p for p in sorted((ROOT / "lessons_lib").glob("*.py"))
+             if not p.stem.endswith("_widgets") and p.stem not in PICTURE_MODULES]
+    offenders = {p.name: sorted(widget_imports(p)) for p in maths if widget_imports(p)}
+    assert not offenders, f"maths modules importing widgets (move them to X_widgets): {offenders}"
+
+
+def test_the_layout_check_sees_a_widget_import(tmp_path):
+    module = tmp_path / "maths.py"
+    module.write_text("from lessons_lib.conv2d_widgets import KERNEL\n"
+                      "from lessons_lib import slider_figure\n")
+    assert widget_imports(module) == {"lessons_lib.conv2d_widgets", "lessons_lib.slider_figure"}
