@@ -64,12 +64,14 @@ def setup() -> Path:
         print(f"Creating a virtual environment in {VENV.name}/", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
     has_torch = subprocess.run([py, "-c", "import torch"], capture_output=True).returncode == 0
+    # --no-compile: byte-compiling every module of torch and the tools up front takes longer
+    # than compiling, on first import, the ones the course uses.
     if not has_torch:
         if wants_cpu_torch():  # the wheel alone from the CPU index; its dependencies from PyPI
-            run(py, "-m", "pip", "install", "--no-deps", TORCH,
+            run(py, "-m", "pip", "install", "--no-compile", "--no-deps", TORCH,
                 "--extra-index-url", TORCH_CPU_INDEX)
-        run(py, "-m", "pip", "install", TORCH)
-    run(py, "-m", "pip", "install", "-q", "-e", f"{ROOT}[dev]")
+        run(py, "-m", "pip", "install", "--no-compile", TORCH)
+    run(py, "-m", "pip", "install", "-q", "--no-compile", "-e", f"{ROOT}[dev]")
     STAMP.write_text(setup_fingerprint())
     return py
 
@@ -112,6 +114,7 @@ def execute(args: list[str]) -> None:
 def bench(args: list[str]) -> None:
     """All benchmarks, or one by name with its own arguments: `bench training_step --figure`."""
     py = setup()
+    ensure_chromium()  # the slider-latency benchmark drives a real browser
     scripts = sorted((ROOT / "benchmarks").glob("bench_*.py"))
     if args and (ROOT / "benchmarks" / f"bench_{args[0]}.py").exists():
         scripts, args = [ROOT / "benchmarks" / f"bench_{args[0]}.py"], args[1:]

@@ -48,7 +48,8 @@ from lessons_lib import gradient_descent_widgets
 
 def draw(lr, steps):
     plot = gradient_descent_widgets.DescentPlot(2.0, 6.0)
-    plot.draw(gd.descend(0.0, 2.0, 6.0, lr, steps), label=f"lr = {lr:.3f}: {gd.lr_regime(lr, 2.0)}")
+    plot.draw(gd.descend(0.0, 2.0, 6.0, lr, steps))
+    print(f"lr = {lr:.3f}: {gd.lr_regime(lr, 2.0)}")
     display(plot.fig)
 
 

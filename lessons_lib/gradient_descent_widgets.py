@@ -47,7 +47,8 @@ class DescentPlot:
         self.loss_ax.set_ylim(-0.05 * loss_top, 1.05 * loss_top)
         self.note = self.path_ax.text(0.5, 0.92, "", transform=self.path_ax.transAxes,
                                       ha="center", color=plotting.VERMILLION, fontweight="bold")
-        # All that draw() changes: a slider redraws only these (SliderFigure).
+        # All that draw() changes: a slider redraws only these (SliderFigure). The title moves
+        # only when draw() is given a label.
         self.moving_artists = [self.path, self.loss_line, self.note, self.path_ax.title]
 
     def draw(self, history: gd.History, label: str = "") -> None:
@@ -133,11 +134,12 @@ def learning_rate_explorer(x: float = 2.0, y_true: float = 6.0, w0: float = 0.0)
                                  continuous_update=True)
 
     def update(lr, steps):
-        history = gd.descend(w0, x, y_true, lr, steps)
-        regime = gd.lr_regime(lr, x)
-        plot.draw(history, label=f"lr = {lr:.3f}: {regime}")
+        # The regime goes in the status line above the picture, not in the title: re-drawing a
+        # line of text costs more than both curves (benchmarks/bench_slider_latency.py).
+        plot.draw(gd.descend(w0, x, y_true, lr, steps))
         factor = gd.contraction(lr, x)
-        return f"lr = {lr:.3f} -> each step multiplies (w - 3) by {factor:+.2f}: {regime}"
+        return (f"lr = {lr:.3f} -> each step multiplies (w - 3) by {factor:+.2f}: "
+                f"{gd.lr_regime(lr, x)}")
 
-    return SliderFigure(plot.fig, update, moving_artists=plot.moving_artists, lr=lr,
+    return SliderFigure(plot.fig, update, moving_artists=plot.moving_artists[:3], lr=lr,
                         steps=steps)

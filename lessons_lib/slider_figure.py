@@ -181,14 +181,19 @@ def _title_strip(title: str, width_px: int) -> np.ndarray:
 
 
 def _png(pixels: np.ndarray) -> bytes:
-    """(height, width, 3 or 4) uint8 pixels, RGB or RGBA, as PNG bytes built by hand: no row
-    filter and zlib's fastest level. A figure is mostly flat colour, so this is about as small
-    as PIL's PNG and several times faster to make; at 2 image pixels per CSS pixel, encoding is
-    most of a slider move's time (benchmarks/bench_slider_latency.py). The canvas's RGBA
-    buffer goes in as it is: dropping its alpha would cost a slow strided copy."""
+    """(height, width, 3 or 4) uint8 pixels, RGB or RGBA, as PNG bytes built by hand: each row
+    stored as its difference from the row above (PNG's "Up" filter), then zlib's fastest level.
+    A figure is mostly flat colour, so the differences are mostly 0: this is smaller than PIL's
+    PNG, several times faster to make, and quicker for the browser to decode than unfiltered
+    rows. At 2 image pixels per CSS pixel, encoding and decoding are much of a slider move's time
+    (benchmarks/bench_slider_latency.py). The canvas's RGBA buffer goes in as it is: dropping
+    its alpha would cost a slow strided copy."""
     height, width, channels = pixels.shape
-    rows = np.zeros((height, channels * width + 1), dtype=np.uint8)  # each row: filter 0, pixels
-    rows[:, 1:] = pixels.reshape(height, -1)
+    flat = pixels.reshape(height, -1)
+    rows = np.empty((height, channels * width + 1), dtype=np.uint8)
+    rows[:, 0] = 2  # filter type "Up": each byte minus the one above it, modulo 256
+    rows[0, 1:] = flat[0]  # the first row has zeros above it
+    np.subtract(flat[1:], flat[:-1], out=rows[1:, 1:])
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         return (struct.pack(">I", len(data)) + kind + data

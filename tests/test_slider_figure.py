@@ -7,11 +7,20 @@ import pytest
 
 from lessons_lib import conv2d_widgets, plotting
 from lessons_lib import gradient_descent_widgets as gd_widgets
-from lessons_lib.slider_figure import MAX_TWIN_CSS_WIDTH, SliderFigure
+from lessons_lib.slider_figure import MAX_TWIN_CSS_WIDTH, SliderFigure, _png
 
 
 def pixels(png: bytes) -> np.ndarray:
     return np.asarray(PIL.Image.open(io.BytesIO(png)).convert("RGB"))
+
+
+@pytest.mark.parametrize("channels", [3, 4])
+def test_the_hand_made_png_decodes_to_the_same_pixels(channels):
+    rng = np.random.default_rng(0)
+    image = rng.integers(0, 256, size=(7, 5, channels), dtype=np.uint8)
+    image[3:] = image[2]  # rows equal to the one above: the Up filter's zeros
+    decoded = np.asarray(PIL.Image.open(io.BytesIO(_png(image))))
+    assert decoded.shape == image.shape and np.array_equal(decoded, image)
 
 
 def test_the_live_picture_is_shown_at_its_drawn_css_size_never_stretched():

@@ -110,7 +110,9 @@ def build_environment(env_dir: Path) -> None:
     python = python_in(env_dir)
     check(python, "-m", "pip", "install", "-q", f"pip=={pins()['pip']}")  # Colab's pip first
     # torch==2.13.0 in the list takes this machine's CPU wheel; never an unpinned torch.
-    check(python, "-m", "pip", "install", "-q", "-r", VERSIONS)
+    # --no-compile: byte-compiling all of torch up front costs more than the few modules a
+    # lesson imports compile on first use.
+    check(python, "-m", "pip", "install", "-q", "--no-compile", "-r", VERSIONS)
 
 
 def kernel_env(scratch: Path, **extra: str) -> dict[str, str]:
