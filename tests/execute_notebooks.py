@@ -6,17 +6,21 @@ Each notebook is re-run top to bottom in a fresh `python3` kernel (nbclient), th
 - no widget state, and each live widget's output replaced by a fixed note (a widget's model id is
   random, and a stored view without its state shows "Error displaying widget" in JupyterLab);
 - pictures from assets/images/ embedded in the markdown cells that show them (write
-  `![what](../assets/images/LESSON/NAME.png)`; it becomes `attachment:LESSON/NAME.png`, refreshed
-  from the file on every run), so they show on Colab too, where the notebook comes alone;
+  `![what](../assets/images/LESSON/NAME.png)`; it becomes an `<img>` of
+  `attachment:LESSON/NAME.png` at the CSS width it was drawn for, refreshed from the file on
+  every run), so they show on Colab too, where the notebook comes alone, and stay sharp;
 - no timing metadata. Running it twice on unchanged sources changes no byte.
 """
 import base64
+import html
 import re
 import sys
 from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+
+from lessons_lib import plotting
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -64,17 +68,33 @@ def sync_colab_links(nb, name: str) -> None:
             cell.source = colab_setup_source(repo, ref)
 
 
-ASSET_LINK_RE = re.compile(r"\]\(\.\./assets/images/([^)\s]+\.png)\)")
-ATTACHMENT_RE = re.compile(r"\]\(attachment:([^)\s]+\.png)\)")
+ASSET_PICTURE_RE = re.compile(r"!\[([^\]]*)\]\(\.\./assets/images/([^)\s]+\.png)\)")
+ATTACHED_PICTURE_RE = re.compile(r'<img src="attachment:([^"\s]+\.png)" alt="([^"]*)" width="\d+">')
+
+
+def css_width(png: bytes) -> int:
+    """The CSS width a picture drawn at plotting's standard is shown at (2 image px per CSS px);
+    PNG keeps the pixel width in bytes 16-19."""
+    return round(int.from_bytes(png[16:20], "big") * plotting.CSS_DPI / plotting.DPI)
+
+
+def picture_tag(name: str, alt_html: str) -> str:
+    width = css_width((ROOT / "assets" / "images" / name).read_bytes())
+    return f'<img src="attachment:{name}" alt="{alt_html}" width="{width}">'
 
 
 def embed_assets(nb) -> None:
-    """Carry pictures from assets/images/ inside the notebook as markdown cell attachments."""
+    """Carry pictures from assets/images/ inside the notebook as markdown cell attachments, shown
+    at the size they were drawn: `![what](../assets/images/LESSON/NAME.png)` becomes
+    `<img src="attachment:LESSON/NAME.png" alt="what" width="CSS width">`, and every run
+    refreshes the attachment and the width from the file."""
     for cell in nb.cells:
         if cell.cell_type != "markdown":
             continue
-        cell.source = ASSET_LINK_RE.sub(r"](attachment:\1)", cell.source)
-        names = ATTACHMENT_RE.findall(cell.source)
+        cell.source = ASSET_PICTURE_RE.sub(
+            lambda m: picture_tag(m.group(2), html.escape(m.group(1))), cell.source)
+        cell.source = ATTACHED_PICTURE_RE.sub(lambda m: picture_tag(*m.groups()), cell.source)
+        names = [name for name, _ in ATTACHED_PICTURE_RE.findall(cell.source)]
         if names:
             cell["attachments"] = {name: {"image/png": base64.b64encode(
                 (ROOT / "assets" / "images" / name).read_bytes()).decode()} for name in names}

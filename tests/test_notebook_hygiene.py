@@ -1,5 +1,6 @@
 """What every notebook must be, whoever wrote it: valid, freshly and fully executed, clean,
 Colab-ready, and shaped like a lesson. Covers every notebook in notebooks/ by construction."""
+import base64
 import json
 import re
 
@@ -115,13 +116,25 @@ def test_every_figure_a_cell_returns_is_stored_as_an_image(path):
 @pytest.mark.parametrize("path", PATHS, ids=IDS)
 def test_pictures_travel_inside_the_notebook(path):
     """A markdown picture must be a web address or an attachment: on Colab the notebook comes
-    alone, so a relative path to a file in the repository would show a broken image."""
+    alone, so a relative path to a file in the repository would show a broken image. An
+    attached picture is shown at the CSS width it was drawn for: half its pixel width."""
     for i, cell in enumerate(json.loads(path.read_text())["cells"]):
         if cell["cell_type"] != "markdown":
             continue
-        for target in re.findall(r"!\[[^\]]*\]\(([^)\s]+)", source(cell)):
+        text = source(cell)
+        targets = re.findall(r"!\[[^\]]*\]\(([^)\s]+)", text)
+        targets += re.findall(r'<img [^>]*src="([^"]+)"', text)
+        for target in targets:
             assert target.startswith(("https://", "attachment:")), (
                 f"cell {i} shows {target}: write ../assets/images/... and re-execute, the "
                 "execute command embeds it")
             if target.startswith("attachment:"):
                 assert "image/png" in cell.get("attachments", {}).get(target[11:], {})
+                png = base64.b64decode(cell["attachments"][target[11:]]["image/png"])
+                tag = re.search(rf'<img src="{re.escape(target)}" alt="[^"]+" width="(\d+)">',
+                                text)
+                assert tag, f"cell {i}: {target} must be an <img> with alt text and a width"
+                assert int(tag.group(1)) * 2 == int.from_bytes(png[16:20], "big"), (
+                    f"cell {i}: {target} is not shown at the size it was drawn")
+
+

@@ -36,7 +36,8 @@ BUILD = ROOT / "build"
 SITE = BUILD / "site"
 NODE_MODULES = HERE / "node_modules"
 MATHJAX_PARTS = ("tex-chtml.js", "input/tex/extensions", "output/chtml/fonts/woff-v2", "ui")
-ATTACHMENT_RE = re.compile(r"\(attachment:([^)\s]+)\)")
+# A cell's attachment, shown by markdown's ![](attachment:NAME) or an <img src="attachment:NAME">.
+ATTACHMENT_RE = re.compile(r"""([("])attachment:([^)"\s]+)([)"])""")
 BINDER = "https://mybinder.org"
 COLAB = "https://colab.research.google.com"
 
@@ -83,8 +84,8 @@ def write_attachments(nb, stem: str, folder: Path) -> None:
             path = folder / "_attachments" / stem / name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(base64.b64decode(data))
-        cell.source = ATTACHMENT_RE.sub(lambda m: f"(_attachments/{stem}/{m.group(1)})",
-                                        cell.source)
+        cell.source = ATTACHMENT_RE.sub(
+            lambda m: f"{m.group(1)}_attachments/{stem}/{m.group(2)}{m.group(3)}", cell.source)
 
 
 def add_sliders(books: list, extra: Path) -> list[dict]:
@@ -149,7 +150,7 @@ html_title = "Backprop by Hand"
 extensions = ["myst_nb", "website.sphinx_alt_text"]
 nb_execution_mode = "off"
 nb_merge_streams = True
-myst_enable_extensions = ["dollarmath", "amsmath"]
+myst_enable_extensions = ["dollarmath", "amsmath", "html_image"]  # <img> tags become images
 exclude_patterns = ["_extra", "_static", "_templates", "alt-text.json"]
 html_theme = "sphinx_book_theme"
 html_static_path = ["_static"]

@@ -264,9 +264,8 @@ CELL_REPORT_JS = """() => {
         report.images_shown = images.filter((img) => img.complete && img.naturalWidth > 0).length;
         report.images_broken = images.filter((img) => !(img.complete && img.naturalWidth > 0))
             .map((img) => img.getAttribute('src').slice(0, 60));
-        // Image pixels per CSS pixel as shown: a figure's outputs only (the text's own
-        // pictures are sized by the markdown renderer).
-        report.image_ratios = cell.model.type !== 'code' ? [] : images
+        // Image pixels per CSS pixel as shown: figures, and the pictures the text carries.
+        report.image_ratios = images
             .filter((img) => img.complete && img.naturalWidth > 0
                     && img.getBoundingClientRect().width > 0)
             .map((img) => img.naturalWidth / img.getBoundingClientRect().width);
@@ -339,18 +338,18 @@ def wait_for_change(slider, before: dict, timeout_s: float = 15) -> dict:
         time.sleep(0.05)
 
 
-def wait_until_settled(page, slider, quiet_s: float = 0.5, timeout_s: float = 15) -> dict:
-    """Wait until the kernel is idle and the cell has stopped changing for `quiet_s`."""
+def wait_until_settled(page, slider, quiet_s: float = 0.2, timeout_s: float = 15) -> dict:
+    """Wait until the kernel is idle and the cell has not changed for `quiet_s` since. (A move's
+    messages all come before the kernel reports idle; the quiet spell catches a move whose
+    request had not reached the kernel yet.)"""
     deadline = time.monotonic() + timeout_s
-    state = slider_state(slider)
-    while time.monotonic() < deadline:
+    while True:
         page.wait_for_function(KERNEL_IDLE_JS, timeout=timeout_s * 1000, polling=50)
+        state = slider_state(slider)
         time.sleep(quiet_s)
         again = slider_state(slider)
-        if again == state and page.evaluate(KERNEL_IDLE_JS):
+        if (again == state and page.evaluate(KERNEL_IDLE_JS)) or time.monotonic() > deadline:
             return again
-        state = again
-    return state
 
 
 def drag(page, slider, fraction: float) -> None:

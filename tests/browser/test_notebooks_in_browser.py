@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from tests.browser import jupyterlab
@@ -119,6 +120,14 @@ def test_every_figure_appears(ran):
             problems.append(f"{where(cell)}: pictures not shown: {cell['images_broken']}")
         if cell["images_shown"] < cell["figures"]:
             problems.append(f"{where(cell)}: {cell['figures']} figure outputs but "
+                            f"{cell['images_shown']} shown")
+    # A picture the text carries as an attachment must show too (an <img> of an attachment the
+    # page could not resolve would have no local address and slip past the checks above).
+    stored = nbformat.read(ROOT / "notebooks" / ran.name, as_version=4).cells
+    for cell in ran.cells:
+        attached = len(stored[cell["index"]].get("attachments", {}))
+        if cell["images_shown"] < attached:
+            problems.append(f"{where(cell)}: {attached} attached pictures but "
                             f"{cell['images_shown']} shown")
     assert not problems, f"{ran.name}:\n" + "\n".join(problems)
 

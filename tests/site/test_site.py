@@ -46,11 +46,15 @@ def test_cell_attachments_show_as_images_on_the_site(built):
         html = (site / "notebooks" / f"{path.stem}.html").read_text()
         for cell in nbformat.read(path, as_version=4).cells:
             for name, bundle in cell.get("attachments", {}).items():
-                shown = re.search(rf'<img [^>]*src="\.\./_images/{re.escape(Path(name).name)}"',
-                                  html)
+                shown = re.search(rf'<img [^>]*src="\.\./_images/{re.escape(Path(name).name)}"'
+                                  rf'[^>]*>', html)
                 assert shown, f"{path.stem}: attachment {name} is not shown"
                 data = base64.b64decode(bundle["image/png"])
                 assert (site / "_images" / Path(name).name).read_bytes() == data
+                # ...at the CSS width it was drawn for, as in the notebook.
+                width = int.from_bytes(data[16:20], "big") // 2
+                assert re.search(rf'width: {width}px|width="{width}"', shown.group()), (
+                    f"{path.stem}: attachment {name} is not {width} CSS px wide: {shown.group()}")
 
 
 def test_every_dead_slider_note_became_a_kernel_free_slider(built):
