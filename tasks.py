@@ -68,7 +68,7 @@ def setup() -> Path:
     # than compiling, on first import, the ones the course uses.
     if not has_torch:
         if wants_cpu_torch():  # the wheel alone from the CPU index; its dependencies from PyPI
-            run(py, "-m", "pip", "install", "--no-compile", "--no-deps", TORCH,
+            run(py, "-m", "pip", "install", "--no-compile", "--no-deps", "--retries", "2", TORCH,
                 "--extra-index-url", TORCH_CPU_INDEX)
         run(py, "-m", "pip", "install", "--no-compile", TORCH)
     run(py, "-m", "pip", "install", "-q", "--no-compile", "-e", f"{ROOT}[dev]")

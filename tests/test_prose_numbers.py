@@ -13,6 +13,7 @@ NOT_FACTS = [
     re.compile(r"\blessons? \d\d(?:\s*(?:to|-|–|and)\s*\d\d)?"),  # "lesson 06", "lessons 00-05"
     re.compile(r"\*\*\d\d · [^*]+\*\*"),  # "**02 · Autograd**"
     re.compile(r"\]\([^)]*\)"),  # link targets
+    re.compile(r"<img [^>]*>"),  # a picture's tag: its width is layout, not a fact
     re.compile(r"\bpost \d+(?:\.\d+)?"),
 ]
 

@@ -57,12 +57,18 @@ def screenshot_whole_notebook(page, path: Path) -> None:
     page.set_viewport_size(VIEWPORT)
 
 
+@pytest.fixture(scope="module")
+def page(browser):
+    """One JupyterLab page for all the notebooks, opened one after another."""
+    context = browser.new_context(viewport=VIEWPORT)
+    yield context.new_page()
+    context.close()
+
+
 @pytest.fixture(scope="module", params=NOTEBOOKS)
-def ran(request, browser, lab, artifacts):
+def ran(request, page, lab, artifacts):
     """The notebook opened and run from top to bottom, once for all the tests below."""
     name = request.param
-    context = browser.new_context(viewport=VIEWPORT)
-    page = context.new_page()
     try:
         jupyterlab.open_notebook(page, lab, f"notebooks/{name}")
         jupyterlab.run_all(page, timeout_s=RUN_ALL_TIMEOUT_S)
@@ -81,9 +87,7 @@ def ran(request, browser, lab, artifacts):
         screenshot_whole_notebook(page, artifacts / f"{Path(name).stem}.png")
         yield RanNotebook(name, page, cells, start)
     finally:
-        page.evaluate("""() => window.jupyterapp && window.jupyterapp.shell.currentWidget
-            && window.jupyterapp.shell.currentWidget.sessionContext.shutdown()""")
-        context.close()
+        jupyterlab.close_notebook(page)
 
 
 def where(cell: dict) -> str:
