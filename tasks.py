@@ -64,16 +64,28 @@ def setup() -> Path:
         print(f"Creating a virtual environment in {VENV.name}/", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
     has_torch = subprocess.run([py, "-c", "import torch"], capture_output=True).returncode == 0
-    # --no-compile: byte-compiling every module of torch and the tools up front takes longer
-    # than compiling, on first import, the ones the course uses.
+    # --no-compile, then compile_all(): pip byte-compiles on one core, compileall on all.
     if not has_torch:
         if wants_cpu_torch():  # the wheel alone from the CPU index; its dependencies from PyPI
             run(py, "-m", "pip", "install", "--no-compile", "--no-deps", "--retries", "2", TORCH,
                 "--extra-index-url", TORCH_CPU_INDEX)
         run(py, "-m", "pip", "install", "--no-compile", TORCH)
     run(py, "-m", "pip", "install", "-q", "--no-compile", "-e", f"{ROOT}[dev]")
+    compile_all(py)
     STAMP.write_text(setup_fingerprint())
     return py
+
+
+def compile_all(py: Path) -> None:
+    """Byte-compile everything installed in py's environment, on every core. Without .pyc
+    files (with PYTHONDONTWRITEBYTECODE set, as on some CI machines, Python never writes them)
+    every process would compile each module it imports, every time. compileall's exit status is
+    not checked: a few files in the packages target other Python versions, and pip skips
+    those the same way."""
+    site = subprocess.run([py, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    print(f"+ byte-compiling {site}", flush=True)
+    subprocess.run([py, "-m", "compileall", "-q", "-j", "0", site], stdout=subprocess.DEVNULL)
 
 
 def lab(args: list[str]) -> None:

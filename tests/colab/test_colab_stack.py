@@ -33,6 +33,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
+import tasks
 from tests import execute_notebooks
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -110,9 +111,9 @@ def build_environment(env_dir: Path) -> None:
     python = python_in(env_dir)
     check(python, "-m", "pip", "install", "-q", f"pip=={pins()['pip']}")  # Colab's pip first
     # torch==2.13.0 in the list takes this machine's CPU wheel; never an unpinned torch.
-    # --no-compile: byte-compiling all of torch up front costs more than the few modules a
-    # lesson imports compile on first use.
+    # --no-compile, then compileall on every core (pip compiles on one); see tasks.compile_all.
     check(python, "-m", "pip", "install", "-q", "--no-compile", "-r", VERSIONS)
+    tasks.compile_all(python)
 
 
 def kernel_env(scratch: Path, **extra: str) -> dict[str, str]:
