@@ -6,11 +6,17 @@ each move only updates its artists' data, renders the figure to PNG bytes and ha
 pixel, never stretched). When the caller names the artists that move, everything else (axes,
 ticks, labels, fixed curves) is drawn once and kept as a background, and a move draws only the
 moving artists on top of it ("blitting").
+After a move of exactly one step (an arrow key), the next frame in the same direction is drawn
+ahead on a background thread while the learner reads this one, so the next key press only sends
+it; a move of any other size is drawn when it happens. One lock serialises every draw of the
+figure, and a frame drawn ahead leaves the figure as the live picture shows it.
 `static_twin` draws the figure anew at each of a few settings for readers with no kernel; it
 touches no slider. Only API shared by ipywidgets 7.7 (what Colab ships) and 8 is used.
 """
+import math
 import struct
 import textwrap
+import threading
 import zlib
 
 import ipywidgets
@@ -21,6 +27,7 @@ from matplotlib.figure import Figure
 from lessons_lib import plotting, validation
 
 MAX_TWIN_CSS_WIDTH = 880  # a static twin fits a notebook's width at its drawn size
+AHEAD_DELAY_S = 0.05  # a frame is drawn ahead this long after the move it follows
 
 
 class SliderFigure:
@@ -44,6 +51,9 @@ class SliderFigure:
                             "(SliderFigure(fig, update, lr=ipywidgets.FloatSlider(...)))")
         self.fig, self.update, self.sliders = fig, update, sliders
         self.moving_artists = list(moving_artists)
+        self._lock = threading.Lock()  # held by every draw of the figure
+        self._ahead = None  # (values key, png, status): the frame drawn ahead, if any
+        self._moves = 0  # counts moves: a frame drawn ahead is kept only if none came since
         self.status = ipywidgets.Label()
         self.fig.set_dpi(plotting.DPI)
         width = round(self.fig.get_size_inches()[0] * plotting.CSS_DPI)
@@ -87,9 +97,46 @@ class SliderFigure:
         return status
 
     def redraw(self, change=None) -> None:
-        status = self._draw(self.values())
-        self.image.value = self.png()  # the picture's message first: it is what a move awaits
+        values = self.values()
+        with self._lock:
+            self._moves += 1
+            ahead, self._ahead = self._ahead, None
+            if ahead is not None and ahead[0] == _key(values):
+                png, status = ahead[1:]
+            else:
+                status = self._draw(values)
+                png = self.png()
+        self.image.value = png  # the picture's message first: it is what a move awaits
         self.status.value = status
+        if change is not None:
+            self._draw_ahead(change)
+
+    def _draw_ahead(self, change) -> None:
+        """After a one-step move, draw the next step in the same direction on a thread."""
+        slider, old, new = change["owner"], change["old"], change["new"]
+        step = getattr(slider, "step", None)
+        if not (isinstance(step, (int, float)) and isinstance(old, (int, float))
+                and isinstance(new, (int, float)) and step > 0
+                and math.isclose(abs(new - old), step, rel_tol=1e-6)):
+            return
+        following = new + (new - old)
+        if not slider.min <= following <= slider.max:
+            return
+        name = next(name for name, s in self.sliders.items() if s is slider)
+        values = self.values() | {name: following}
+        # Started a moment later, not at once: on a laptop the browser is decoding this frame on
+        # the same cores just then.
+        timer = threading.Timer(AHEAD_DELAY_S, self._draw_frame_ahead, args=(values, self._moves))
+        timer.daemon = True
+        timer.start()
+
+    def _draw_frame_ahead(self, values: dict, moves: int) -> None:
+        with self._lock:
+            if moves != self._moves:  # the slider moved on meanwhile
+                return
+            status = self._draw(values)
+            self._ahead = (_key(values), self.png(), status)
+            self._draw(self.values())  # the figure back as the live picture shows it
 
     def png(self) -> bytes:
         """The canvas as PNG bytes, encoded fast (see _png)."""
@@ -113,10 +160,11 @@ class SliderFigure:
                 self._check_setting(f"settings[{n}][{name!r}]", self.sliders[name], value)
         frames, titles = [], []
         live = self.values()
-        for values in settings:
-            titles.append(self._draw(live | values))
-            frames.append(np.asarray(self.canvas.buffer_rgba())[..., :3].copy())
-        self._draw(live)  # the figure back as the live picture shows it
+        with self._lock:
+            for values in settings:
+                titles.append(self._draw(live | values))
+                frames.append(np.asarray(self.canvas.buffer_rgba())[..., :3].copy())
+            self._draw(live)  # the figure back as the live picture shows it
         css_width = frames[0].shape[1] * plotting.CSS_DPI / plotting.DPI
         ncols = max(1, min(ncols, int(MAX_TWIN_CSS_WIDTH // css_width)))
         return Twin(frames, titles, ncols)
@@ -165,6 +213,13 @@ class Twin:
     def _repr_png_(self):
         width, height = self.css_size()
         return _png(self.pixels), {"width": width, "height": height, "alt": self.alt}
+
+
+def _key(values: dict) -> tuple:
+    """Slider values as a cache key: a value reached by adding steps and the slider's own value
+    for the same position may differ in the last bits of a float."""
+    return tuple((name, round(v, 9) if isinstance(v, float) else v)
+                 for name, v in sorted(values.items()))
 
 
 def _title_strip(title: str, width_px: int) -> np.ndarray:

@@ -1,5 +1,8 @@
-"""lessons_lib.slider_figure: the live picture's size, and static twins that touch no slider."""
+"""lessons_lib.slider_figure: the live picture's size, frames drawn ahead, and static twins that
+touch no slider."""
 import io
+import threading
+import time
 
 import numpy as np
 import PIL.Image
@@ -27,6 +30,42 @@ def test_the_live_picture_is_shown_at_its_drawn_css_size_never_stretched():
     slider = gd_widgets.learning_rate_explorer()
     assert slider.image.layout.width == "576px" and slider.image.layout.max_width == "100%"
     assert pixels(slider.image.value).shape[1] == 2 * 576  # 2 image pixels per CSS pixel
+
+
+def wait_for_frame_ahead(slider, timeout_s: float = 10) -> None:
+    deadline = time.monotonic() + timeout_s
+    while slider._ahead is None:
+        assert time.monotonic() < deadline, "no frame was drawn ahead"
+        time.sleep(0.01)
+
+
+def test_an_arrow_key_step_sends_the_frame_drawn_ahead_equal_to_a_fresh_draw():
+    slider = gd_widgets.learning_rate_explorer()
+    lr = slider.sliders["lr"]
+    lr.value = round(lr.value + lr.step, 3)  # one step right: the next is drawn ahead
+    wait_for_frame_ahead(slider)
+    draws = []  # the draws this thread makes (the next frame ahead is drawn on another)
+    slider._draw = lambda values, draw=slider._draw: (
+        threading.current_thread() is threading.main_thread() and draws.append(values)
+    ) or draw(values)
+    lr.value = round(lr.value + lr.step, 3)
+    assert draws == []  # sent as drawn ahead, not drawn now
+    fresh = gd_widgets.learning_rate_explorer()
+    fresh.sliders["lr"].value = lr.value  # a jump: drawn when it happens
+    assert slider.image.value == fresh.image.value
+    assert slider.status.value == fresh.status.value
+
+
+def test_a_jump_is_drawn_when_it_happens_and_the_figure_shows_the_live_values():
+    slider = gd_widgets.learning_rate_explorer()
+    steps = slider.sliders["steps"]
+    steps.value = 11  # one step: 12 is drawn ahead
+    wait_for_frame_ahead(slider)
+    steps.value = 20  # not the step drawn ahead
+    fresh = gd_widgets.learning_rate_explorer()
+    fresh.sliders["steps"].value = 20
+    assert slider.image.value == fresh.image.value
+    assert slider.png() == fresh.png()  # the canvas is left as the live picture shows it
 
 
 @pytest.mark.filterwarnings("error")
