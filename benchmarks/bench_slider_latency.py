@@ -2,19 +2,21 @@
 
     .venv/bin/python benchmarks/bench_slider_latency.py [--presses 20]
 
-Starts JupyterLab on 127.0.0.1 (random port and token) with two throw-away notebooks:
+Starts JupyterLab on 127.0.0.1 (random port and token) with three throw-away notebooks:
   course    lessons_lib.gradient_descent_widgets.learning_rate_explorer(), lesson 01's slider:
             one figure built once, its artists moved, saved to PNG bytes, handed to an Image;
+  on-demand the course's slider with its draw-ahead switched off: every press draws and encodes
+            its frame then (what a drag that jumps several steps gets);
   interact  a plain ipywidgets.interact over the same two-panel plot (lessons_lib
             .gradient_descent_widgets.DescentPlot), built anew and shown through the inline
             backend on every move.
-Both run at once, each in its own browser tab and kernel. Rounds alternate between them so that
-any slowdown of the machine hits both alike. Each press is one ArrowRight on the lr slider's
+All three run at once, each in its own browser tab and kernel. Rounds alternate between them so
+that any slowdown of the machine hits all alike. Each press is one ArrowRight on the lr slider's
 handle; the time runs, inside the page, from the keydown event to the new picture having
 decoded. The script waits for the kernel to go idle between presses.
 
-Both draw at the course's figure standard (plotting.DPI, 2 image pixels per CSS pixel).
-Prints both medians and course / interact. The targets (issue 13): a course median of at most
+All draw at the course's figure standard (plotting.DPI, 2 image pixels per CSS pixel).
+Prints the medians and course / interact. The targets (issue 13): a course median of at most
 40 ms and at most 0.3 x interact's. Needs Chromium: see README, "Browser tests".
 """
 import argparse
@@ -38,6 +40,9 @@ from lessons_lib import gradient_descent_widgets
 explorer = gradient_descent_widgets.learning_rate_explorer(x=2.0, y_true=6.0, w0=0.0)
 explorer.widget
 """
+ON_DEMAND = COURSE.replace("explorer.widget",
+                           "explorer._draw_ahead = lambda change: None  # nothing drawn ahead\n"
+                           "explorer.widget")
 INTERACT = """\
 import ipywidgets
 from IPython.display import display
@@ -116,8 +121,9 @@ def main() -> None:
     args = parser.parse_args()
     rounds = 4
     per_round = -(-args.presses // rounds)
-    files = {"course.ipynb": notebook(COURSE), "interact.ipynb": notebook(INTERACT)}
-    times = {"course": [], "interact": []}
+    files = {"course.ipynb": notebook(COURSE), "on-demand.ipynb": notebook(ON_DEMAND),
+             "interact.ipynb": notebook(INTERACT)}
+    times = {"course": [], "on-demand": [], "interact": []}
     started = time.monotonic()
     with jupyterlab.JupyterLab(files=files) as lab, sync_playwright() as playwright:
         browser = jupyterlab.launch_chromium(playwright)
