@@ -3,8 +3,8 @@
     python3 tasks.py bench
     .venv/bin/python benchmarks/bench_training_step.py [--batch 8] [--rounds 5] [--figure]
 
-1. NumPy vs PyTorch CPU on a batch of 256x256 images with a 3x3 kernel, both float32 (the
-   fair race; the lesson's float64 NumPy is printed too). Target: NumPy / PyTorch <= 2.
+1. NumPy vs PyTorch CPU on a batch of 256x256 images with a 3x3 kernel, both float32 and both
+   on one thread (the fair race; NumPy float64 is printed too). Target: NumPy / PyTorch <= 2.
 2. Python loops vs NumPy (float64, as in the lesson) on one image whose size is chosen so that
    the loops take about a second here.
 
@@ -12,7 +12,8 @@ The rungs run in the same process, alternating, several rounds each; the ratio o
 what to read (the machine may be shared, so absolute times wander). Prints, not asserts.
 `--figure` also re-measures the GPU lesson's time-vs-size plot on this machine and saves it to
 assets/images/NN-backprop-faster/time-vs-size.png (NN: the lesson's number), titled with the
-machine's description: run it on a GPU machine so that readers without one see what a GPU adds.
+machine's description: every rung in float32, the CPU on one thread, as in the lesson. Run it on
+a GPU machine so that readers without one see what a GPU adds.
 """
 import argparse
 import math
@@ -42,10 +43,11 @@ def numpy_vs_torch(batch: int, size: int, kernel_size: int, rounds: int) -> None
     times = {name: [] for name in contenders}
     for _ in range(rounds):
         for name, fn in contenders.items():
-            times[name].append(timing.seconds_per_call(fn, "cpu", min_run_time=0.2))
+            times[name].append(timing.seconds_per_call(fn, "cpu", min_run_time=0.2,
+                                                       num_threads=1))
     median = {name: statistics.median(t) for name, t in times.items()}
     print(f"training step, batch of {batch} images {size}x{size}, {kernel_size}x{kernel_size} "
-          f"kernel, {rounds} rounds, median ms per step:")
+          f"kernel, one thread, {rounds} rounds, median ms per step:")
     for name, seconds in median.items():
         print(f"  {name:<20} {seconds * 1e3:9.3f}")
     ratio = median["NumPy float32"] / median["PyTorch cpu float32"]
@@ -72,7 +74,7 @@ def loops_vs_numpy(kernel_size: int, rounds: int, target_s: float = 1.0) -> None
         batched_step.step_loops(*args, LR)
         loops.append(timeit.default_timer() - start)
         vectorised.append(timing.seconds_per_call(
-            lambda: batched_step.step_numpy(*args, LR), "cpu", min_run_time=0.2))
+            lambda: batched_step.step_numpy(*args, LR), "cpu", min_run_time=0.2, num_threads=1))
     loops_s, numpy_s = statistics.median(loops), statistics.median(vectorised)
     print(f"training step, one {size}x{size} image, {kernel_size}x{kernel_size} kernel, "
           f"{rounds} rounds, median:")

@@ -7,6 +7,7 @@ BOOK = Hints("exercises_08")
 hint, solution = BOOK.hint, BOOK.solution
 
 TIMING_OPTIONS = ("warm-up", "synchronize", "threads", "nothing")
+SPELLINGS = {"synchronise": "synchronize"}  # the lesson writes British English; both count
 FORWARD = (8, 256, 3)  # exercise 2: n images, size, kernel_size
 STEP = (16, 64, 5)  # exercise 3: a whole training step
 
@@ -26,6 +27,8 @@ def _forgotten_rule():
 def forgotten_rule(answer):
     """Which timing rule does the exercise's `time_it` break?"""
     right, mistakes = _forgotten_rule()
+    if type(answer) is str:  # an exact str only: a subclass could pretend to equal anything
+        answer = SPELLINGS.get(answer, answer)
     return BOOK.with_help("forgotten_rule", check_choice(answer, right, TIMING_OPTIONS,
                                                          mistakes))
 
@@ -85,6 +88,9 @@ def _step_multiply_adds():
                 "sums pixel x blame over every output of every image."),
         Mistake(2 * batched_step.multiply_adds(1, size, k), f"That is one image; the batch "
                 f"holds {n}."),
+        Mistake(3 * forward, "That adds a third pass, the gradient for the input pixels. The "
+                "images are data, not weights: the step never updates them, so it does not "
+                "need their gradient. Count the forward pass and the kernel's gradient only."),
     ]
 
 

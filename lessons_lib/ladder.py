@@ -2,12 +2,17 @@
 
     rungs(accelerator)            the rungs this machine can run, slowest first
     time_rung(rung, n, size, k)   seconds for one training step, timed the right way
+
+Every rung races like for like: the arrays are float32 (the loops convert to Python floats)
+and the CPU runs every rung on the same number of threads, one unless you say otherwise
+(NumPy's array operations use one thread; PyTorch would use several).
     sweep(rungs, sizes, ...)      {rung name: (sizes, seconds)} for a log-log plot
     crossover(results, a, b)      the first size at which rung b beats rung a
     time_vs_size_figure(...)      that log-log plot, titled with the machine it came from
 """
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 from matplotlib.figure import Figure
 
@@ -67,19 +72,24 @@ def _check_rung(name: str, rung) -> None:
 
 
 def time_rung(rung: Rung, n: int, size: int, kernel_size: int = 3,
-              min_run_time: float = 0.1) -> float:
-    """Seconds per training step on a batch of n random size x size images. The batch is
-    copied to the device before the clock starts: only the step itself is timed."""
+              min_run_time: float = 0.1, num_threads: int = 1) -> float:
+    """Seconds per training step on a batch of n random size x size float32 images, the CPU
+    using `num_threads` threads. The batch is copied to the device before the clock starts:
+    only the step itself is timed."""
     _check_rung("rung", rung)
     min_run_time = validation.non_negative("min_run_time", min_run_time)
-    args = rung.inputs(*batched_step.make_batch(n, size, kernel_size))
+    num_threads = validation.count("num_threads", num_threads, minimum=1, maximum=1024)
+    batch = batched_step.make_batch(n, size, kernel_size)
+    args = rung.inputs(*(array.astype(np.float32) for array in batch))
     return timing.seconds_per_call(lambda: rung.step(*args, LR), rung.device,
-                                   min_run_time=min_run_time)
+                                   min_run_time=min_run_time, num_threads=num_threads)
 
 
 def sweep(ladder, sizes, n: int, kernel_size: int = 3, loops_max_size: int = 32,
-          min_run_time: float = 0.1) -> dict[str, tuple[list[int], list[float]]]:
-    """Time every rung at every size; Python loops only up to `loops_max_size` (they are slow)."""
+          min_run_time: float = 0.1, num_threads: int = 1) -> dict[str, tuple[list[int],
+                                                                           list[float]]]:
+    """Time every rung at every size, in float32 on `num_threads` CPU threads; Python loops
+    only up to `loops_max_size` (they are slow)."""
     if not isinstance(ladder, (list, tuple)) or not ladder:
         raise TypeError("ladder must be a non-empty list of Rungs, from ladder.rungs(...)")
     for n_rung, rung in enumerate(ladder):
@@ -88,12 +98,13 @@ def sweep(ladder, sizes, n: int, kernel_size: int = 3, loops_max_size: int = 32,
         raise TypeError("sizes must be a non-empty list of image sides, such as [16, 32, 64]")
     sizes = [validation.count("sizes", s, minimum=1) for s in sizes]
     loops_max_size = validation.count("loops_max_size", loops_max_size)
+    num_threads = validation.count("num_threads", num_threads, minimum=1, maximum=1024)
     results = {}
     for rung in ladder:
         limit = loops_max_size if rung.step is batched_step.step_loops else max(sizes)
         done = [s for s in sizes if s <= limit]
-        results[rung.name] = (done, [time_rung(rung, n, s, kernel_size, min_run_time)
-                                     for s in done])
+        results[rung.name] = (done, [time_rung(rung, n, s, kernel_size, min_run_time,
+                                               num_threads) for s in done])
     return results
 
 
@@ -127,10 +138,13 @@ def crossover(results, slower: str, faster: str) -> int | None:
     return None
 
 
-def time_vs_size_figure(results, machine: str, n: int, kernel_size: int = 3) -> Figure:
-    """Seconds per training step against image side, both axes logarithmic. With a GPU line,
-    a dashed line marks where it overtakes PyTorch on the CPU; without one, the plot says so."""
+def time_vs_size_figure(results, machine: str, n: int, kernel_size: int = 3,
+                        num_threads: int = 1) -> Figure:
+    """Seconds per training step against image side, both axes logarithmic, as sweep() timed
+    them (float32, the CPU on `num_threads` threads). With a GPU line, a dashed line marks where
+    it overtakes PyTorch on the CPU; without one, the plot says so."""
     _check_results(results)
+    num_threads = validation.count("num_threads", num_threads, minimum=1, maximum=1024)
     machine = validation.text("machine", machine)
     n = validation.count("n", n, minimum=1)
     kernel_size = validation.count("kernel_size", kernel_size, minimum=1)
@@ -157,6 +171,8 @@ def time_vs_size_figure(results, machine: str, n: int, kernel_size: int = 3) -> 
     ax.text(0.98, 0.04, note, transform=ax.transAxes, ha="right", fontsize=9,
             color=plotting.GREY)
     ax.legend(frameon=False)
-    plotting.style(ax, f"One training step, batch of {n}, {kernel_size}x{kernel_size} kernel\n"
-                   f"measured on {machine}", "image side (pixels)", "seconds per step")
+    threads = f"{num_threads} CPU thread{'s' if num_threads > 1 else ''}"
+    plotting.style(ax, f"One training step, batch of {n}, {kernel_size}x{kernel_size} kernel, "
+                   f"float32, {threads}\nmeasured on {machine}", "image side (pixels)",
+                   "seconds per step")
     return fig

@@ -154,7 +154,8 @@ def test_time_vs_size_figure_names_the_machine_and_marks_the_crossover():
 
 @pytest.mark.parametrize("answer, status, hint", [
     (None, "not attempted", "Not attempted"), ("synchronize", "correct", ""),
-    ("SYNCHRONIZE", "correct", ""), ("warm-up", "wrong", "does warm up"),
+    ("SYNCHRONIZE", "correct", ""), ("synchronise", "correct", ""),
+    ("warm-up", "wrong", "does warm up"),
     ("threads", "wrong", "1-thread default"), ("nothing", "wrong", "On a GPU"),
     ("sync", "wrong", "not one of the options")])
 def test_forgotten_rule_diagnoses_each_wrong_option(answer, status, hint):
@@ -175,6 +176,7 @@ def test_step_multiply_adds_exercise_is_forward_plus_kernel_gradient():
     assert exercises_08.step_multiply_adds(2 * batched_step.multiply_adds(16, 64, 5)).correct
     assert "forward pass alone" in exercises_08.step_multiply_adds(
         batched_step.multiply_adds(16, 64, 5)).message
+    assert "gradient for the input pixels" in exercises_08.step_multiply_adds(4_320_000).message
 
 
 # --- Issue 16: nothing silently wrong ----------------------------------------------------------
