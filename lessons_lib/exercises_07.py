@@ -1,8 +1,8 @@
 """Checkers, hints and worked solutions for lesson 07's exercises. Right answers come from
 lessons_lib.optimisers, never from typed-in values.
 
-    exercises_07.hint("best_beta")       a hint (hint("best_beta", 2) the next one)
-    exercises_07.solution("best_beta")   the worked solution, computed
+    exercises_07.hint("turned_bowl")       a hint (hint("turned_bowl", 2) the next one)
+    exercises_07.solution("turned_bowl")   the worked solution, computed
 """
 import numpy as np
 
@@ -13,8 +13,14 @@ from lessons_lib.exercises import Hints, Mistake, Solution, check_choice, check_
 BOOK = Hints("exercises_07")
 hint, solution = BOOK.hint, BOOK.solution
 
-# Exercise 1: a bowl the lesson never showed.
-CURVATURES = (2.0, 200.0)
+# Exercise 1: two bowls with the same curvatures, 2 and 200. A is stretched along its weights
+# (loss = w1**2 + 100 * w2**2); B is A turned by 45 degrees, stretched along a mix of both.
+TURN = np.array([[1.0, -1.0], [1.0, 1.0]]) / np.sqrt(2)  # w_B = TURN @ w_A
+BOWLS = {"A": optimisers.Bowl(np.diag([1.0, 10.0]), np.zeros(2)),
+         "B": optimisers.Bowl(np.diag([1.0, 10.0]) @ TURN.T, np.zeros(2))}
+STARTS = {"A": np.array([1.0, 1.0]), "B": TURN @ np.array([1.0, 1.0])}  # the same point, turned
+TURNED_LR, TURNED_GOAL = 0.1, 1e-3
+TURNED_OPTIONS = ("A", "B", "the same")
 # Exercise 2: Adam's very first step on lesson 04's problem.
 ADAM_LR = 0.01
 # Exercise 3: lesson 01's problem (x = 2, y = 6, w from 0) with momentum.
@@ -23,44 +29,59 @@ MOMENTUM_LR, MOMENTUM_BETA = 0.1, 0.9
 OUTCOMES = ("converges without overshooting", "overshoots, then converges", "diverges")
 
 
-def _best_beta_solution() -> Solution:
-    lam_min, lam_max = CURVATURES
-    k = lam_max / lam_min
-    root = np.sqrt(k)
-    lr, beta = optimisers.best_momentum(CURVATURES)
-    return Solution((f"k = lam_max / lam_min = {lam_max:g} / {lam_min:g} = {k:g}",
-                     f"sqrt(k) = {root:g}",
-                     f"beta = ((sqrt(k) - 1) / (sqrt(k) + 1))**2 = ({root - 1:g} / "
-                     f"{root + 1:g})**2 = {beta:.4f}",
-                     f"(with lr = 4 / (sqrt(lam_max) + sqrt(lam_min))**2 = {lr:.4g})"), beta)
+def _steps(name: str, optimiser) -> int:
+    return optimisers.steps_to(optimiser, BOWLS[name], STARTS[name], TURNED_GOAL)
 
 
-def _best_beta():
-    lam_min, lam_max = CURVATURES
-    k, right = lam_max / lam_min, _best_beta_solution().answer
-    _, lesson_beta = optimisers.best_momentum(optimisers.conv_bowl(IMAGE, KERNEL.shape,
-                                                                   TARGET).curvatures())
-    return right, [
-        Mistake(np.sqrt(right), "That is sqrt(beta), the factor per step: square it."),
-        Mistake(((k - 1) / (k + 1)) ** 2, "Use the square root of the curvature ratio, not the "
-                "ratio itself."),
-        Mistake((k - 1) / (k + 1), "That is plain gradient descent's slowest factor at its best "
-                "rate, (k - 1) / (k + 1); momentum's uses sqrt(k) and is squared."),
-        Mistake(lesson_beta, "That is the lesson's beta, for lesson 04's curvatures; this bowl "
-                "has curvatures 2 and 200."),
-    ]
+def _rescaled_condition(bowl) -> float:
+    """Largest over smallest curvature once each weight is rescaled by its own curvature."""
+    hessian = 2 * bowl.X.T @ bowl.X
+    scale = np.sqrt(np.diag(hessian))
+    lam = np.linalg.eigvalsh(hessian / np.outer(scale, scale))
+    return float(lam.max() / lam.min())
 
 
-def best_beta(answer):
-    """Momentum's best beta for a bowl with curvatures 2 and 200."""
-    right, mistakes = _best_beta()
-    return BOOK.with_help("best_beta", check_number(answer, right, mistakes, rel_tol=2e-3))
+def _turned_bowl():
+    adam = {name: _steps(name, optimisers.Adam(TURNED_LR)) for name in BOWLS}
+    right = "the same" if adam["A"] == adam["B"] else min(adam, key=adam.get)
+    mistakes = {
+        "A": "Adam rescales each weight by its own gradient size. Which bowl's stretch lies "
+             "along a weight, so that such a rescaling can undo it?",
+        "B": "In B the steep direction mixes both weights, so both weights' gradients are "
+             "large together: rescaling each weight on its own cannot tell the steep direction "
+             "from the flat one.",
+        "the same": "True for plain descent and momentum, which see only the curvatures. "
+                    "Adam's per-weight scale depends on which directions the weights point in.",
+    }
+    return right, [Mistake(option, text) for option, text in mistakes.items() if option != right]
 
 
-BOOK.add("best_beta", [
-    "Only the ratio of the largest to the smallest curvature matters.",
-    "Take the square root of that ratio, k, and put it into ((sqrt(k) - 1) / (sqrt(k) + 1))**2.",
-], _best_beta_solution)
+def _turned_solution() -> Solution:
+    right, _ = _turned_bowl()
+    lr, beta = optimisers.best_momentum([2.0, 200.0])
+    lines = [f"both bowls: curvatures {', '.join(f'{c:g}' for c in BOWLS['A'].curvatures())}"]
+    for name, bowl in BOWLS.items():
+        lines.append(
+            f"bowl {name}: condition number after rescaling each weight "
+            f"{_rescaled_condition(bowl):.0f}; steps to a loss below {TURNED_GOAL:g}: "
+            f"Adam (lr {TURNED_LR:g}) {_steps(name, optimisers.Adam(TURNED_LR))}, "
+            f"momentum {_steps(name, optimisers.Momentum(lr, beta))}")
+    return Solution(tuple(lines), right)
+
+
+def turned_bowl(answer):
+    """On which bowl, A (stretched along a weight) or B (A turned by 45 degrees), does Adam
+    reach a loss below 0.001 in fewer steps?"""
+    right, mistakes = _turned_bowl()
+    return BOOK.with_help("turned_bowl", check_choice(answer, right, TURNED_OPTIONS, mistakes))
+
+
+BOOK.add("turned_bowl", [
+    "Plain descent and momentum see only the curvatures, and the two bowls share them. What "
+    "does Adam see that they don't?",
+    "Rescale each weight of each bowl by its own curvature (the Hessian's diagonal), as the "
+    "lesson did for lesson 04's bowl, and compare the condition numbers that are left.",
+], _turned_solution)
 
 
 def _adam_first_step() -> tuple[float, float, float]:
@@ -161,5 +182,5 @@ BOOK.add("momentum_on_lesson_01", [
     "write the two-line momentum loop and watch w.",
 ], _momentum_solution)
 
-ANSWERS = {"best_beta": _best_beta, "adam_first_step": _adam_new_weight,
+ANSWERS = {"turned_bowl": _turned_bowl, "adam_first_step": _adam_new_weight,
            "momentum_on_lesson_01": _momentum}

@@ -105,7 +105,7 @@ def path_explorer(steps: int = 30, pair=PAIR, limits=(-1.5, 1.0)) -> SliderFigur
                                         description="lr × λmax", continuous_update=True),
         "beta": ipywidgets.FloatSlider(value=0.6, min=0.0, max=0.95, step=0.05, style=wide,
                                     description="β", continuous_update=True),
-        "adam_lr": ipywidgets.FloatSlider(value=0.1, min=0.01, max=0.3, step=0.01, style=wide,
+        "adam_lr": ipywidgets.FloatSlider(value=0.5, min=0.01, max=1.0, step=0.01, style=wide,
                                        description="Adam lr", continuous_update=True)}
     moving = [*paths.values(), *curves.values(), note]
     return SliderFigure(fig, update, moving_artists=moving, **sliders)

@@ -4,11 +4,10 @@ import numpy as np
 import pytest
 
 from lessons_lib import exercises_07, optimisers
-from lessons_lib.conv2d import IMAGE, KERNEL, TARGET
 
 
 def test_every_exercise_has_hints_and_a_solution_its_checker_accepts():
-    checkers = {"best_beta": exercises_07.best_beta,
+    checkers = {"turned_bowl": exercises_07.turned_bowl,
                 "adam_first_step": exercises_07.adam_first_step,
                 "momentum_on_lesson_01": exercises_07.momentum_on_lesson_01}
     assert set(exercises_07.BOOK.names) == set(checkers)
@@ -18,15 +17,21 @@ def test_every_exercise_has_hints_and_a_solution_its_checker_accepts():
         assert check(None).status == "not attempted"
 
 
-def test_best_beta_is_polyaks_and_diagnoses_its_slips():
-    assert exercises_07.best_beta(0.6694).correct  # (9 / 11)**2, written by hand
-    assert "sqrt(beta)" in repr(exercises_07.best_beta(9 / 11))
-    assert "square root of the curvature ratio" in repr(exercises_07.best_beta((99 / 101) ** 2))
-    assert "plain gradient descent" in repr(exercises_07.best_beta(99 / 101))
-    lesson = optimisers.best_momentum(optimisers.conv_bowl(IMAGE, KERNEL.shape,
-                                                           TARGET).curvatures())[1]
-    assert "lesson's beta" in repr(exercises_07.best_beta(lesson))
-    assert "hint('best_beta')" in repr(exercises_07.best_beta(0.5))
+def test_turned_bowl_needs_the_per_weight_idea_and_diagnoses_both_wrong_options():
+    a, b = exercises_07.BOWLS["A"], exercises_07.BOWLS["B"]
+    np.testing.assert_allclose(a.curvatures(), b.curvatures())  # the same bowl, turned
+    assert np.isclose(a.loss(exercises_07.STARTS["A"]), b.loss(exercises_07.STARTS["B"]))
+    steps = {name: {kind: optimisers.steps_to(optimiser, exercises_07.BOWLS[name],
+                                              exercises_07.STARTS[name], 1e-3)
+                    for kind, optimiser in (("adam", optimisers.Adam(0.1)),
+                                            ("plain", optimisers.Plain(1 / 101)))}
+             for name in "AB"}
+    assert steps["A"]["plain"] == steps["B"]["plain"], "plain descent cannot tell them apart"
+    assert steps["A"]["adam"] * 3 < steps["B"]["adam"]
+    assert exercises_07.turned_bowl("A").correct
+    assert "mixes both weights" in repr(exercises_07.turned_bowl("B"))
+    assert "only the curvatures" in repr(exercises_07.turned_bowl("the same"))
+    assert "not one of the options" in repr(exercises_07.turned_bowl("C"))
 
 
 def test_adam_first_step_moves_by_lr_and_diagnoses_missing_bias_corrections():
@@ -48,7 +53,7 @@ def test_momentum_on_lesson_01_overshoots_then_converges():
     assert "not one of the options" in repr(exercises_07.momentum_on_lesson_01("explodes"))
 
 
-@pytest.mark.parametrize("name", ["best_beta", "adam_first_step", "momentum_on_lesson_01"])
+@pytest.mark.parametrize("name", ["turned_bowl", "adam_first_step", "momentum_on_lesson_01"])
 def test_solutions_show_their_working(name):
     steps = repr(exercises_07.solution(name)).splitlines()
     assert len(steps) >= 3 and steps[-1].startswith("Answer: ")

@@ -98,3 +98,38 @@ def test_the_prose_states_the_computed_steps(nb):
     assert "Adam needs 275 at its best rate, 0.5" in prose and "down to 126" in prose
     assert "112.6 to 95,887" in prose and "only by a factor of 0.99765" in prose
     assert "needs 5,881 steps" in prose and "needs 201 steps" in prose
+
+
+def test_why_adam_does_not_win_the_stretch_mixes_the_weights(nb):
+    X = conv2d.patches(IMAGE, KERNEL.shape)
+    hessian = 2 * X.T @ X
+    g0 = BOWL.grad(W0)
+    assert g0.round().tolist() == [22080, 28740, 21180, 27840]
+    assert np.abs(g0).max() / np.abs(g0).min() < 1.36  # "less than a factor of 1.36"
+    assert np.diag(hessian).round().tolist() == [18600, 31200, 18600, 31200]
+    lam, vectors = np.linalg.eigh(hessian)
+    steep = vectors[:, -1] * np.sign(vectors[:, -1].sum())
+    assert np.round(steep, 2).tolist() == [0.43, 0.56, 0.43, 0.56]
+    scale = np.sqrt(np.diag(hessian))
+    rescaled = np.linalg.eigvalsh(hessian / np.outer(scale, scale))
+    before, after = lam[-1] / lam[1], rescaled[-1] / rescaled[1]
+    assert round(before) == 851 and round(after) == 793
+    assert STEPS_TO_0_001["Adam"] > STEPS_TO_0_001["momentum"]
+    shown = stored_notebooks.output_after(nb, "rescaled = hessian / np.outer(")
+    assert "22,080, 28,740, 21,180, 27,840 (largest / smallest: 1.36)" in shown
+    assert "condition number: 851; with each weight rescaled: 793" in shown
+    assert "[0.43 0.56 0.43 0.56]" in shown
+    assert "95,887.4" in stored_notebooks.output_after(nb, "estimate = v @ (grad(")
+    prose = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    assert "from 851 to 793" in prose and "needs 275 steps to\nmomentum's 207" in prose
+    assert "differ hugely" not in prose and "nobody comput" not in prose
+
+
+def test_the_static_adam_panels_use_the_best_rate_found(nb):
+    twin = "".join(next(c for c in stored_notebooks.code_cells(nb)
+                        if "explorer.static_twin(" in "".join(c["source"]))["source"])
+    assert twin.count('"adam_lr": adam_lr') == 4
+    rates = (0.01, 0.03, 0.1, 0.3, 0.5, 1.0, 3.0)
+    needs = {lr: optimisers.steps_to(optimisers.Adam(lr), BOWL, W0, 0.001) for lr in rates}
+    assert min(needs, key=needs.get) == 0.5 == optimisers_widgets.path_explorer().sliders[
+        "adam_lr"].value
