@@ -55,7 +55,7 @@ def test_the_stored_notebook_shows_what_the_library_computes(data):
     shrink = stored_notebooks.output_after(book, "noise_size = np.abs(")
     assert (f"largest |noise weight|: {noise_size(run.kernels[0]):.3f} at the start, "
             f"{noise_size(run.kernels[-1]):.3f} after 300 steps") in shrink
-    full = features.train(images, labels, model, lr=0.5, steps=60, batch_size=None)
+    full = features.train(images, labels, model, lr=0.5, steps=300, batch_size=None)
     steps, same_way, cosine, lowest = features.shrinking_phase(images, labels, full)
     assert lowest > 0.9, "the prose says the cosine stays near 1 through the shrinking phase"
     shown = stored_notebooks.output_after(book, "full = features.train(")
@@ -74,3 +74,94 @@ def test_exercise_cells_are_stored_unanswered():
     for snippet in ("exercises_06.learned_numbers(", "exercises_06.copied_channel(",
                     "exercises_06.towards_zero("):
         assert "Not attempted yet" in stored_notebooks.output_after(nb(), snippet)
+
+
+PREWITT = np.array([[-1.0, 0.0, 1.0]] * 3)
+
+
+def prose(book) -> str:
+    return "\n".join("".join(c["source"]) for c in book["cells"] if c["cell_type"] == "markdown")
+
+
+def test_the_start_is_the_base_rate_and_the_trained_model_holds_on_fresh_images(data):
+    images, labels = data
+    model = features.random_model(seed=0)
+    assert (features.forward(images, model)[3] > 0).all()  # every image called vertical
+    assert features.accuracy(images, labels, model) == labels.mean() == 150 / 256
+    run = features.train(images, labels, model, lr=0.5, steps=300, batch_size=32, seed=0)
+    fresh = features.make_images(n=2000, size=8, noise=0.5, seed=1)
+    assert features.accuracy(*fresh, run.models[-1]) == 1.0
+    shown = stored_notebooks.output_after(nb(), "run = features.train(")
+    assert "share of vertical images 0.59 (150 of 256)" in shown
+    assert "accuracy on 2,000 fresh images, never trained on: 1.00" in shown
+    assert "The accuracy at the start, 0.59, is no skill at all" in prose(nb())
+
+
+def test_the_learned_kernel_is_prewitt_and_sobel_tops_out_at_their_correlation(data):
+    images, labels = data
+    assert round(features.correlation(PREWITT, features.SOBEL), 3) == 0.943
+    for seed in (0, 1, 2):
+        run = features.train(images, labels, features.random_model(seed=seed), seed=seed)
+        kernel = run.kernels[-1, features.IMAGE]
+        assert abs(features.correlation(kernel, PREWITT)) >= 0.998
+        assert 0.93 < abs(features.correlation(kernel, features.SOBEL)) < 0.95
+    shown = stored_notebooks.output_after(nb(), "prewitt = np.array(")
+    assert "with Prewitt: -0.999 (size 0.999), with Sobel: -0.942" in shown
+    assert "correlation of Prewitt with Sobel: 0.943" in shown
+    assert "like Sobel" not in prose(nb())
+
+
+def test_seed_6_alone_of_16_finds_the_horizontal_detector(data):
+    images, labels = data
+    horizontal = []
+    for seed in range(16):
+        run = features.train(images, labels, features.random_model(seed=seed), seed=seed)
+        kernel = run.kernels[-1, features.IMAGE]
+        if abs(features.correlation(kernel, features.SOBEL.T)) > abs(
+                features.correlation(kernel, features.SOBEL)):
+            horizontal.append((seed, run))
+        early = features.train(images, labels, features.random_model(seed=seed), steps=40,
+                               seed=seed).kernels[-1, features.IMAGE]
+        assert (abs(features.correlation(early, features.SOBEL.T)) > abs(
+            features.correlation(early, features.SOBEL))) == (horizontal[-1:] != [] and
+                                                               horizontal[-1][0] == seed)
+    assert [seed for seed, _ in horizontal] == [6]
+    six = horizontal[0][1].models[-1]
+    assert round(features.correlation(six.kernel[features.IMAGE], features.SOBEL.T), 2) == -0.93
+    assert features.correlation(six.kernel[features.IMAGE], PREWITT.T) < -0.998
+    assert six.readout < 0 and features.accuracy(images, labels, six) == 1.0
+    shown = stored_notebooks.output_after(nb(), "early = {seed: kind(")
+    assert "after 40 steps: 15 of 16 seeds vertical, horizontal: seed(s) [6]" in shown
+    assert "seed 6: correlation with Sobel +0.01, with Sobel turned -0.93, readout -1.34" in shown
+    assert "seed 6: correlation with Prewitt turned -0.999" in shown
+    assert "mirror images" not in prose(nb())
+
+
+def test_the_tug_of_war_numbers_and_the_long_full_batch_run(data):
+    images, labels = data
+    model = features.random_model(seed=0)
+    d_score = features.gradients(images, labels, model)[3]
+    assert round(d_score.mean(), 2) == 0.19
+    run = features.train(images, labels, model, lr=0.5, steps=300, batch_size=32, seed=0)
+    noise0, image0 = (features.tug_of_war(images, labels, model, c) for c in
+                      (features.NOISE, features.IMAGE))
+    assert round(noise0[2], 2) == round(image0[2], 2) == 0.43 and round(image0[0], 2) == 0.44
+    for step, noise_factor, image_factor in [(4, 0.10, -0.19), (8, 0.32, -0.18)]:
+        assert round(features.tug_of_war(images, labels, run.models[step])[2], 2) == noise_factor
+        assert round(features.tug_of_war(images, labels, run.models[step],
+                                         features.IMAGE)[2], 2) == image_factor
+    full = features.train(images, labels, model, lr=0.5, steps=300, batch_size=None)
+    size = np.abs(full.kernels[:, features.NOISE]).max(axis=(1, 2))
+    assert int(np.argmin(size)) == 23 and round(size.min(), 3) == 0.017
+    assert round(size[60], 3) == 0.022 and round(size[300], 3) == 0.026 > round(size.min(), 3)
+    shown = stored_notebooks.output_after(nb(), "full = features.train(")
+    assert "0.022 after 60 steps, lowest 0.017 at step 23, 0.026 after 300 steps" in shown
+    text = prose(nb())
+    assert "is -0.19 and\n-0.18 x w" in text and "(+0.10 and +0.32 x w)" in text
+    assert "0.017 at step 23, to 0.026 at step 300" in text
+
+
+def test_the_logistic_slope_is_derived_and_checked():
+    book = nb()
+    assert "multiplied: `-y (1 - p) + (1 - y) p = p - y`" in prose(book)
+    assert "at every score tried" in stored_notebooks.output_after(book, "def logistic_loss(")
