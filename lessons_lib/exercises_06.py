@@ -143,6 +143,8 @@ def _slips(kernels):
         "the count divided by the number of kernels": (size[1:] < size[:-1]).sum(axis=0) / len(k),
         "the count of steps, not their share": (size[1:] < size[:-1]).sum(axis=0),
         "one share for all nine weights": (size[1:] < size[:-1]).mean(),
+        "steps that left a size unchanged counted as closer": (size[1:] <= size[:-1]).mean(
+            axis=0),
     }
 
 
@@ -155,6 +157,8 @@ DIAGNOSES = {
         "0 to 1.",
     "one share for all nine weights": "Keep one share per weight: average over the steps axis "
         "only (axis=0), giving a 3x3 array.",
+    "steps that left a size unchanged counted as closer": "A step after which a weight's size "
+        "is the same (0.3 to 0.3) did not bring it closer to zero: compare with <, not <=.",
 }
 
 

@@ -38,7 +38,7 @@ def test_towards_zero_accepts_the_share_and_diagnoses_slips():
             (lambda k: (size(k[1:]) < size(k[:-1])).sum(axis=0) / len(k), "n - 1 steps"),
             (lambda k: (size(k[1:]) < size(k[:-1])).sum(axis=0), "share from 0 to 1"),
             (lambda k: (size(k[1:]) < size(k[:-1])).mean(), "axis=0"),
-            (lambda k: (size(k[1:]) <= size(k[:-1])).mean(axis=0), "expected"),
+            (lambda k: (size(k[1:]) <= size(k[:-1])).mean(axis=0), "not <="),
             (lambda k: k.foo, "AttributeError"), (lambda k: 0.5, "expected")]:
         feedback = exercises_06.towards_zero(slip)
         assert not feedback.correct and diagnosis in repr(feedback), feedback
