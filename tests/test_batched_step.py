@@ -130,6 +130,33 @@ def test_sweep_stops_the_loops_early_and_returns_positive_seconds():
     assert all(s > 0 for _, seconds in results.values() for s in seconds)
 
 
+def test_the_race_is_like_for_like_float32_on_the_stated_threads(monkeypatch):
+    threads, inputs = [], []
+
+    def record(fn, device, min_run_time, num_threads):
+        threads.append(num_threads)
+        return 1e-3
+
+    real_inputs = ladder.Rung.inputs
+
+    def spy(self, *arrays):
+        inputs.extend(arrays)
+        return real_inputs(self, *arrays)
+
+    monkeypatch.setattr(ladder.timing, "seconds_per_call", record)
+    monkeypatch.setattr(ladder.Rung, "inputs", spy)
+    numpy_rung, torch_rung = ladder.rungs(None)[1:3]
+    ladder.time_rung(numpy_rung, 1, 6, 3, num_threads=3)
+    ladder.time_rung(torch_rung, 1, 6, 3)
+    assert threads == [3, 1], "one thread unless told otherwise, for every rung"
+    assert len(inputs) == 6 and all(a.dtype == np.float32 for a in inputs)
+    with pytest.raises(ValueError, match="num_threads"):
+        ladder.sweep([numpy_rung], [4], n=1, num_threads=0)
+    title = ladder.time_vs_size_figure({"NumPy": ([8], [1e-4])}, "box", n=4,
+                                       num_threads=2).axes[0].get_title()
+    assert "float32" in title and "2 CPU threads" in title
+
+
 def test_crossover_is_the_size_from_which_the_faster_rung_always_wins():
     results = {"cpu": ([8, 16, 32, 64], [1.0, 2.0, 4.0, 8.0]),
                "gpu": ([8, 16, 32, 64], [3.0, 1.0, 5.0, 2.0])}
