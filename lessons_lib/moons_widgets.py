@@ -40,8 +40,8 @@ def boundary_slider(points, labels, history, losses) -> SliderFigure:
     dots = []
     for label, colour, marker in ((1.0, plotting.ORANGE, "o"), (-1.0, plotting.BLUE, "s")):
         picked = labels == label
-        dots += plane_ax.plot(points[picked, 0], points[picked, 1], marker, color=colour, markersize=3,
-                      markeredgecolor="black", markeredgewidth=0.3, label=f"label {label:+g}")
+        dots += plane_ax.plot(points[picked, 0], points[picked, 1], marker, color=colour,
+                              markersize=3, markeredgecolor="black", markeredgewidth=0.3)
     plotting.style(plane_ax, "the network's answer", "x", "y")
     loss_ax.plot(np.arange(len(losses)), losses, color=plotting.BLUE)
     plotting.style(loss_ax, "loss at each step", "step", "mean squared gap")
