@@ -19,6 +19,8 @@ from lessons_lib import validation
 from lessons_lib.tiny_autograd import Value
 
 NAMES = ("w1", "b1", "w2", "b2")
+LIMIT = 1e6  # weights and points beyond this are a typo, not data
+MAX_LR = 10.0
 
 
 def make_moons(n: int, noise: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -53,12 +55,16 @@ def _checked(weights: dict, points, labels=None):
     for name in NAMES:
         data = weights[name].data if isinstance(weights[name], Value) else weights[name]
         arrays[name] = validation.array(f"weights[{name!r}]", data)
+        if np.abs(arrays[name]).max(initial=0) > LIMIT:
+            raise ValueError(f"weights[{name!r}] must hold values within +-{LIMIT:g}")
         if arrays[name].shape != shapes[name]:
             raise ValueError(f"weights[{name!r}] must have shape {shapes[name]}, "
                              f"got {arrays[name].shape}")
     points = validation.array("points", points, ndim=2)
-    if points.shape[1] != 2:
-        raise ValueError(f"points must have shape (n, 2), got {points.shape}")
+    if points.shape[1] != 2 or points.shape[0] == 0:
+        raise ValueError(f"points must have shape (n, 2), n >= 1, got {points.shape}")
+    if np.abs(points).max() > LIMIT:
+        raise ValueError(f"points must hold values within +-{LIMIT:g}")
     if labels is not None:
         labels = validation.array("labels", labels, ndim=1)
         if labels.shape[0] != points.shape[0]:
@@ -67,7 +73,7 @@ def _checked(weights: dict, points, labels=None):
     return arrays, points, labels
 
 
-def forward(w: dict, points: np.ndarray) -> Value:
+def _forward(w: dict, points: np.ndarray) -> Value:
     """Scores as a Value, from weights that are Values (the graph backward() walks)."""
     hidden = (points[:, 0:1] * w["w1"][0] + points[:, 1:2] * w["w1"][1] + w["b1"]).relu()
     out = w["b2"]
@@ -76,13 +82,13 @@ def forward(w: dict, points: np.ndarray) -> Value:
     return out
 
 
-def mean_squared_gap(out: Value, labels: np.ndarray) -> Value:
+def _mean_squared_gap(out: Value, labels: np.ndarray) -> Value:
     return (out + (-labels)).square().sum() * (1 / labels.shape[0])
 
 
 def scores(weights: dict, points) -> np.ndarray:
     arrays, points, _ = _checked(weights, points)
-    return forward({k: Value(v) for k, v in arrays.items()}, points).data
+    return _forward({k: Value(v) for k, v in arrays.items()}, points).data
 
 
 def accuracy(weights: dict, points, labels) -> float:
@@ -94,27 +100,36 @@ def accuracy(weights: dict, points, labels) -> float:
 def train(weights: dict, points, labels, lr: float, steps: int):
     """Plain gradient descent with the tiny engine: (weights after 0..steps steps, loss at
     each step before it is taken)."""
-    arrays, points, labels = _checked(weights, points, labels)
-    lr = validation.positive("lr", lr)
-    steps = validation.count("steps", steps, maximum=100_000)
+    arrays, points, labels, lr, steps = _run_arguments(weights, points, labels, lr, steps)
     w = {k: Value(v.copy()) for k, v in arrays.items()}
     history, losses = [{k: v.data.copy() for k, v in w.items()}], []
-    for _ in range(steps):
-        loss = mean_squared_gap(forward(w, points), labels)
-        loss.backward()
-        losses.append(float(loss.data))
-        for v in w.values():
-            v.data = v.data - lr * v.grad
-            v.grad = np.zeros_like(v.data)
-        history.append({k: v.data.copy() for k, v in w.items()})
+    try:
+        for _ in range(steps):
+            loss = _mean_squared_gap(_forward(w, points), labels)
+            loss.backward()
+            losses.append(float(loss.data))
+            for v in w.values():
+                v.data = v.data - lr * v.grad
+                v.grad = np.zeros_like(v.data)
+                if np.abs(v.data).max() > 1e100:
+                    raise ValueError
+            history.append({k: v.data.copy() for k, v in w.items()})
+    except ValueError:  # the values left float64's range
+        raise ValueError(f"the run diverged: lr = {lr:g} is too large for these points") from None
     return history, losses
+
+
+def _run_arguments(weights, points, labels, lr, steps):
+    arrays, points, labels = _checked(weights, points, labels)
+    lr = validation.positive("lr", lr)
+    if lr > MAX_LR:
+        raise ValueError(f"lr must be at most {MAX_LR:g}, got {lr!r}")
+    return arrays, points, labels, lr, validation.count("steps", steps, maximum=10_000)
 
 
 def train_torch(weights: dict, points, labels, lr: float, steps: int) -> list[float]:
     """The same run with PyTorch's autograd in float64: its loss at each step."""
-    arrays, points, labels = _checked(weights, points, labels)
-    lr = validation.positive("lr", lr)
-    steps = validation.count("steps", steps, maximum=100_000)
+    arrays, points, labels, lr, steps = _run_arguments(weights, points, labels, lr, steps)
     w = {k: torch.tensor(v, dtype=torch.float64, requires_grad=True) for k, v in arrays.items()}
     x, y = torch.tensor(points), torch.tensor(labels)
     losses = []
@@ -123,6 +138,8 @@ def train_torch(weights: dict, points, labels, lr: float, steps: int) -> list[fl
         loss = ((hidden @ w["w2"] + w["b2"] - y) ** 2).mean()
         loss.backward()
         losses.append(loss.item())
+        if not np.isfinite(losses[-1]) or losses[-1] > 1e100:
+            raise ValueError(f"the run diverged: lr = {lr:g} is too large for these points")
         with torch.no_grad():
             for v in w.values():
                 v -= lr * v.grad

@@ -24,8 +24,17 @@ def boundary_slider(points, labels, history, losses) -> SliderFigure:
     if len(losses) != len(history) - 1:
         raise ValueError(f"losses must have one entry per step ({len(history) - 1}), "
                          f"got {len(losses)}")
-    for weights in (history[0], history[-1]):
-        moons.accuracy(weights, points, labels)  # checks weights, points and labels
+    try:
+        moons.accuracy(history[0], points, labels)  # checks points and labels
+    except (TypeError, ValueError) as error:
+        if "weights" not in str(error):
+            raise
+        raise type(error)(f"history[0]: {error}") from None
+    for n, weights in enumerate(history):
+        try:
+            moons.scores(weights, points[:1])
+        except (TypeError, ValueError) as error:
+            raise type(error)(f"history[{n}]: {error}") from None
     (x0, y0), (x1, y1) = points.min(0) - 0.3, points.max(0) + 0.3
     gx, gy = np.meshgrid(np.linspace(x0, x1, GRID[1]), np.linspace(y0, y1, GRID[0]))
     grid = np.stack([gx.ravel(), gy.ravel()], axis=1)

@@ -20,24 +20,59 @@ leaves keep adding, as in PyTorch (set `leaf.grad[...] = 0` between training ste
 `graph.walk_values` draws a Value's graph with the same code that draws PyTorch's.
 """
 import functools
+import inspect
 
 import numpy as np
 
 from lessons_lib import validation
 
 
+def _arrays(piece):
+    """Check a backward piece's arguments (arrays of finite numbers whose shapes broadcast) and
+    run it with overflow turned into words, so that the piece itself stays three words long."""
+    signature = inspect.signature(piece)
+    names = list(signature.parameters)
+
+    @functools.wraps(piece)
+    def checked(*args, **kwargs):
+        try:
+            given = signature.bind(*args, **kwargs).arguments
+        except TypeError:
+            raise TypeError(f"{piece.__name__} takes {', '.join(names)}") from None
+        arrays = [validation.array(name, given[name]) for name in names]
+        try:
+            np.broadcast_shapes(*(a.shape for a in arrays))
+        except ValueError:
+            raise ValueError(f"{', '.join(names)} must have shapes that match or broadcast, "
+                             f"got {', '.join(str(a.shape) for a in arrays)}") from None
+        with validation.no_overflow(piece.__name__, "the values are too large"):
+            return piece(*arrays)
+    return checked
+
+
+def _a_value(root) -> None:
+    """Any value with .data, .grad and .parents will do (lesson 05's own Value class too)."""
+    if not all(hasattr(root, attr) for attr in ("data", "grad", "parents")):
+        raise TypeError(f"root must be a Value (with .data, .grad and .parents), got "
+                        f"{type(root).__name__} {root!r:.40}")
+
+
+@_arrays
 def add_backward(grad):
     return grad, grad
 
 
+@_arrays
 def mul_backward(a, b, grad):
     return grad * b, grad * a
 
 
+@_arrays
 def square_backward(a, grad):
     return 2 * a * grad
 
 
+@_arrays
 def relu_backward(a, grad):
     return (a > 0) * grad
 
@@ -45,6 +80,7 @@ def relu_backward(a, grad):
 def topo_order(root) -> list:
     """Every value behind root once, root first, each value before the values it was made from
     (a depth-first walk kept on a list; a value is listed once all its inputs are)."""
+    _a_value(root)
     order, seen, stack = [], set(), [(root, False)]
     while stack:
         value, inputs_done = stack.pop()
@@ -59,6 +95,7 @@ def topo_order(root) -> list:
 
 def backward(root) -> None:
     """d root / d every value behind it, added into their .grad."""
+    _a_value(root)
     order = topo_order(root)
     for value in order:
         if value.parents:  # made by an operation: start from zero on every call
