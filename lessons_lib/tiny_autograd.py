@@ -35,6 +35,16 @@ def _arrays(piece):
 
     @functools.wraps(piece)
     def checked(*args, **kwargs):
+        if not kwargs and len(args) == len(names) and all(
+                type(a) is np.ndarray and a.dtype == np.float64 and np.isfinite(a).all()
+                for a in args):  # the engine's own arrays: only the shapes can still be wrong
+            try:
+                with np.errstate(over="raise", invalid="raise"):
+                    return piece(*args)
+            except FloatingPointError:
+                raise ValueError(f"{piece.__name__}: the values are too large") from None
+            except ValueError:
+                pass  # shapes that do not broadcast: said in words below
         try:
             given = signature.bind(*args, **kwargs).arguments
         except TypeError:
