@@ -251,11 +251,11 @@ def _assign(root):
             parent.grad = rule(v.grad)
 
 
-def _slip(seed=True, reverse=False, reset=True):
+def _slip(seed=True, reverse=False, reset=True, leaves=False):
     def slipped(root):
         order = tiny_autograd.topo_order(root)
         for v in order:
-            if v.parents and reset:
+            if (v.parents or leaves) and reset:
                 v.grad = np.zeros_like(v.data)
         if seed:
             root.grad = root.grad + np.ones_like(root.data)
@@ -278,7 +278,10 @@ def backward(function):
               "them on."),
              ("what the gradients of a first call added in again give",
               _grads_after(_slip(reset=False)), "Values made by an operation must start from "
-              "zero on every call (leaves keep adding, as in PyTorch).")]
+              "zero on every call (leaves keep adding, as in PyTorch)."),
+             ("what resetting the leaves too gives", _grads_after(_slip(leaves=True)),
+              "Reset only values made by an operation (v.parents not empty): leaves keep "
+              "adding, as in PyTorch, so a gradient can be summed over several pieces.")]
     run = _grads_after(function) if callable(function) else function  # not one: checker says
     return BOOK.with_help("backward", check_function(run, cases, slips))
 

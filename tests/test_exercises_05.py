@@ -48,7 +48,8 @@ def no_seen_set(root):
     ("backward", [(exercises_05._assign, "assigned instead of added"),
                   (exercises_05._slip(seed=False), "forgotten seed"),
                   (exercises_05._slip(reverse=True), "leaves first"),
-                  (exercises_05._slip(reset=False), "start from zero")]),
+                  (exercises_05._slip(reset=False), "start from zero"),
+                  (exercises_05._slip(leaves=True), "resetting the leaves too")]),
 ])
 def test_the_librarys_piece_passes_and_each_slip_is_named(name, slips):
     check = getattr(exercises_05, name)
