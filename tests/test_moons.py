@@ -5,6 +5,7 @@ import pytest
 import torch
 
 from lessons_lib import moons
+from lessons_lib.tiny_autograd import Value
 
 
 def test_the_two_moons_are_interleaved_half_circles_with_labels_plus_and_minus_one():
@@ -23,6 +24,8 @@ def test_scores_are_the_two_layer_network_written_out():
     points, _ = moons.make_moons(5, 0.1, 2)
     hidden = np.maximum(points @ weights["w1"] + weights["b1"], 0)
     assert np.allclose(moons.scores(weights, points), hidden @ weights["w2"] + weights["b2"])
+    as_values = {name: Value(data) for name, data in weights.items()}
+    assert np.allclose(moons.scores(weights, points), moons._forward(as_values, points).data)
 
 
 def test_lesson_05s_run_matches_pytorch_and_reaches_the_stated_accuracy():
