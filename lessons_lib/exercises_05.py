@@ -108,7 +108,7 @@ def yours_or_ours(name: str, function):
     """Your piece if it passes its checker, else tiny_autograd's (so the lesson runs on)."""
     checkers = {"add_backward": add_backward, "mul_backward": mul_backward,
                 "square_backward": square_backward, "relu_backward": relu_backward,
-                "topo_order": topo_order, "backward": backward}
+                "topo_order": topo_order, "backward_pass": backward_pass}
     if name not in checkers:
         raise ValueError(f"name must be one of {', '.join(checkers)}, got {name!r:.40}")
     feedback = checkers[name](function)
@@ -265,9 +265,10 @@ def _slip(seed=True, reverse=False, reset=True, leaves=False):
     return slipped
 
 
-def backward(function):
+def backward_pass(function):
     """`function(root)`: seed root's gradient with 1, walk topo_order(root), add each share."""
-    cases = [Case(label, lambda label=label: (label,), _grads_after(tiny_autograd.backward)(label))
+    right = _grads_after(tiny_autograd.backward_pass)
+    cases = [Case(label, lambda label=label: (label,), right(label))
              for label in _backward_graphs()]
     slips = [("a share assigned instead of added", _grads_after(_assign), "A value used twice "
               "must keep both shares: parent.grad = parent.grad + rule(value.grad)."),
@@ -283,10 +284,10 @@ def backward(function):
               "Reset only values made by an operation (v.parents not empty): leaves keep "
               "adding, as in PyTorch, so a gradient can be summed over several pieces.")]
     run = _grads_after(function) if callable(function) else function  # not one: checker says
-    return BOOK.with_help("backward", check_function(run, cases, slips))
+    return BOOK.with_help("backward_pass", check_function(run, cases, slips))
 
 
-BOOK.add("backward", [
+BOOK.add("backward_pass", [
     "Three duties: values made by an operation (v.parents not empty) start at zero; the root's "
     "gradient gets 1 added (the seed); then every value, root first, hands its .grad through "
     "each (parent, rule) pair.",
@@ -299,7 +300,7 @@ BOOK.add("backward", [
 
 
 def _twice():
-    return float(_grads_after(tiny_autograd.backward)("x * x * x with backward run twice")[0])
+    return float(_grads_after(tiny_autograd.backward_pass)("x * x * x with backward run twice")[0])
 
 
 def _mul_graph(image_size=10, kernel_size=3):

@@ -3,19 +3,22 @@
 A `Value` holds a NumPy array and remembers how it was made: `op` names the operation ("" for a
 leaf you made yourself) and `parents` lists, for each input, the input and its *rule*, a
 function from the gradient arriving at this value to that input's share of it. The rules come
-from five small backward functions, the pieces the lesson asks you to write:
+from four small backward functions; with the order and the walk they are the six pieces the
+lesson asks you to write:
 
     add_backward(grad)            -> (grad, grad)            adding passes g on to both sides
     mul_backward(a, b, grad)      -> (grad * b, grad * a)    each side gets "times the other"
     square_backward(a, grad)      -> 2 * a * grad
     relu_backward(a, grad)        -> grad where a > 0, else 0
     topo_order(root)              -> every value, each before the values it was made from
+    backward_pass(root)           -> fills in .grad everywhere (Value.backward() calls it)
 
-`backward(root)` seeds the root's gradient with 1, walks `topo_order` and *adds* each share into
-the input's `.grad`, so a value used twice collects both shares (lesson 03's fan-out rule). It
-starts every value made by an operation at zero, so a second call gives the same shares again;
-leaves keep adding, as in PyTorch (set `leaf.grad[...] = 0` between training steps).
-`topo_order` uses a list as its stack, not recursion, so a chain of 10,000 operations is fine.
+`backward_pass(root)` seeds the root's gradient with 1, walks `topo_order` and *adds* each
+share into the input's `.grad`, so a value used twice collects both shares (lesson 03's fan-out
+rule). It starts every value made by an operation at zero, so a
+second call gives the same shares again; leaves keep adding, as in PyTorch (set
+`leaf.grad[...] = 0` between training steps). `topo_order` uses a list as its stack, not
+recursion, so a chain of 10,000 operations is fine.
 
 `graph.walk_values` draws a Value's graph with the same code that draws PyTorch's.
 """
@@ -103,7 +106,7 @@ def topo_order(root) -> list:
     return order[::-1]
 
 
-def backward(root) -> None:
+def backward_pass(root) -> None:
     """d root / d every value behind it, added into their .grad."""
     _a_value(root)
     order = topo_order(root)
@@ -214,7 +217,7 @@ class Value:
     @_no_overflow
     def backward(self) -> None:
         """d self / d every value it was made from, added into their .grad."""
-        backward(self)
+        backward_pass(self)
 
 
 def conv2d(image: Value, kernel: Value) -> Value:

@@ -45,7 +45,7 @@ def no_seen_set(root):
     ("topo_order", [(recursive_order, "too deep for recursion"),
                     (lambda r: tiny_autograd.topo_order(r)[::-1], "reversed"),
                     (no_seen_set, "twice"), (lambda r: [r], "missing")]),
-    ("backward", [(exercises_05._assign, "assigned instead of added"),
+    ("backward_pass", [(exercises_05._assign, "assigned instead of added"),
                   (exercises_05._slip(seed=False), "forgotten seed"),
                   (exercises_05._slip(reverse=True), "leaves first"),
                   (exercises_05._slip(reset=False), "start from zero"),
@@ -64,7 +64,7 @@ def test_the_librarys_piece_passes_and_each_slip_is_named(name, slips):
 
 
 def test_the_worked_answers_are_the_librarys_results():
-    assert exercises_05.solution("backward").answer == 24.0  # 3 * 2**2, twice: not 32
+    assert exercises_05.solution("backward_pass").answer == 24.0  # 3 * 2**2, twice: not 32
     assert exercises_05.solution("mul_backward").answer == [[0.5, 12.0], [2.0, -4.0]]
     assert exercises_05.solution("relu_backward").answer == [0.0, 0.0, 0.0, 4.0, 5.0]
     assert exercises_05.solution("topo_order").answer[0] == "square"
@@ -79,7 +79,8 @@ def test_yours_or_ours_keeps_a_right_piece_and_falls_back_otherwise(capsys):
     assert exercises_05.yours_or_ours("add_backward", lambda g: None) is (
         tiny_autograd.add_backward)
     assert "Not attempted yet: carrying on" in capsys.readouterr().out
-    assert exercises_05.yours_or_ours("backward", exercises_05._assign) is tiny_autograd.backward
+    assert exercises_05.yours_or_ours("backward_pass", exercises_05._assign) is (
+        tiny_autograd.backward_pass)
     assert "is not right yet" in capsys.readouterr().out
     with pytest.raises(ValueError, match="name must be one of"):
         exercises_05.yours_or_ours("sum", mine)

@@ -49,8 +49,8 @@ FUNCTIONS = {  # (module, exercise) -> a right function, a slip and its words
                                       "the gradient unchanged"),
     (exercises_05, "topo_order"): (tiny_autograd.topo_order,
                                    lambda r: tiny_autograd.topo_order(r)[::-1], "reversed"),
-    (exercises_05, "backward"): (tiny_autograd.backward, exercises_05._assign,
-                                 "assigned instead of added"),
+    (exercises_05, "backward_pass"): (tiny_autograd.backward_pass, exercises_05._assign,
+                                      "assigned instead of added"),
     (exercises_06, "towards_zero"): (exercises_06._written_out, lambda k: (
         np.abs(k[1:]) < np.abs(k[:-1])).sum(axis=0), "the count of steps"),
 }

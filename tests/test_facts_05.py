@@ -143,6 +143,7 @@ def test_the_graph_drawings_show_values_and_gradients():
 def test_exercise_cells_are_stored_unanswered():
     for snippet in ("exercises_05.add_backward(add_backward)", "exercises_05.mul_backward(",
                     "exercises_05.square_backward(", "exercises_05.relu_backward(",
-                    "exercises_05.topo_order(topo_order)", "exercises_05.backward(backward)",
+                    "exercises_05.topo_order(topo_order)",
+                    "exercises_05.backward_pass(backward_pass)",
                     "exercises_05.mul_nodes("):
         assert "Not attempted yet" in stored_notebooks.output_after(nb(), snippet)

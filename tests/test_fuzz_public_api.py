@@ -554,7 +554,8 @@ INTEGRATION_TARGETS = [
     Target("tiny_autograd.relu_backward", tiny_autograd.relu_backward,
            lambda: {"a": [-2.0, 3.0], "grad": [1.0, 2.0]}),
     Target("tiny_autograd.topo_order", tiny_autograd.topo_order, lambda: {"root": _value()}),
-    Target("tiny_autograd.backward", tiny_autograd.backward, lambda: {"root": _value()}),
+    Target("tiny_autograd.backward_pass", tiny_autograd.backward_pass,
+           lambda: {"root": _value()}),
     # moons (lesson 05's network)
     Target("moons.make_moons", moons.make_moons, lambda: {"n": 20, "noise": 0.1, "seed": 0}),
     Target("moons.start", moons.start, lambda: {"hidden": 3, "seed": 0}),

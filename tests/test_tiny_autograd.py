@@ -171,4 +171,4 @@ def test_mismatched_shapes_and_non_values_get_a_named_error():
     with pytest.raises(ValueError, match="a, b, grad must have shapes that match"):
         tiny_autograd.mul_backward(np.ones(3), np.ones(4), np.ones(3))
     with pytest.raises(TypeError, match="root must be a Value"):
-        tiny_autograd.backward(3.0)
+        tiny_autograd.backward_pass(3.0)
