@@ -8,7 +8,10 @@ leaf tensor (one you made yourself, such as a kernel) ends in an `AccumulateGrad
 layers from top (the loss) to bottom (the leaves): no graphviz or other system binary needed.
 
 `walk_values` does the same for lesson 05's own engine (`tiny_autograd.Value`, or any value
-with `.op`, `.parents` and `.data`), so both graphs are drawn by the same code.
+with `.op`, `.parents` and `.data`), so both graphs are drawn by the same code. Asked for
+`numbers`, each node also shows its value and its gradient (after `backward()`): every node of
+the tiny engine; in PyTorch's graph the leaves, the root and any tensor passed in `kept` (call
+`.retain_grad()` on it first, or PyTorch frees its gradient).
 """
 from dataclasses import dataclass, field
 
@@ -27,6 +30,7 @@ class Node:
     name: str  # the grad_fn class (MulBackward0, ...) or, for a leaf, the tensor's name
     kind: str  # "op" or "leaf"
     shape: tuple = ()  # a leaf tensor's shape
+    numbers: str = ""  # "value 9 · grad 1" when the walk was asked for numbers
 
 
 @dataclass
@@ -64,9 +68,8 @@ class Graph:
 
     def label(self, index: int) -> str:
         node = self.nodes[self._index(index)]
-        if node.kind == "leaf":
-            return f"{node.name} {tuple(node.shape)}"
-        return node.name
+        name = f"{node.name} {tuple(node.shape)}" if node.kind == "leaf" else node.name
+        return f"{name}\n{node.numbers}" if node.numbers else name
 
     def text(self) -> str:
         """The graph as an indented tree from the root; a node reached again says so."""
@@ -80,7 +83,8 @@ class Graph:
             index, prefix, last, top = stack.pop()
             branch = "" if top else ("└── " if last else "├── ")
             again = index in shown
-            lines.append(prefix + branch + self.label(index) + ("  (shown above)" if again else ""))
+            lines.append(prefix + branch + self.label(index).replace("\n", "  ")
+                         + ("  (shown above)" if again else ""))
             shown.add(index)
             if again:
                 continue
@@ -106,8 +110,9 @@ class Graph:
             for n, j in enumerate(layer):
                 x_of[j] = n - (len(layer) - 1) / 2
         widest = max(len(layer) for layer in layers)
+        tall = 1.0 if any(node.numbers for node in self.nodes) else 0.75  # two-line boxes
         fig = plotting.LessonFigure(
-            figsize=(max(3.6, 1.9 * widest), 0.75 * len(layers) + 0.6), dpi=plotting.DPI,
+            figsize=(max(3.6, 1.9 * widest), tall * len(layers) + 0.6), dpi=plotting.DPI,
             layout="constrained", alt=f"The computation graph as {len(self.nodes)} boxes in "
             f"{len(layers)} layers, {self.label(0)} on top, arrows pointing the way the "
             f"gradient travels down to the leaves.")
@@ -162,16 +167,27 @@ def _build(root, inputs, describe) -> Graph:
     return graph
 
 
+def _numbers(data, grad) -> str:
+    """'value 9 · grad 1' for a single number; the shape for an array (too long to print)."""
+    data = torch.as_tensor(data).detach()
+    if data.numel() != 1:
+        return f"array {tuple(data.shape)}"
+    grad = "none" if grad is None else f"{float(torch.as_tensor(grad).reshape(())):.4g}"
+    return f"value {float(data.reshape(())):.4g} · grad {grad}"
+
+
 def _name_of(leaf, names: dict) -> str:
     return next((n for n, t in names.items() if t is leaf), "leaf")
 
 
-def walk(tensor: torch.Tensor, names: dict[str, torch.Tensor] | None = None) -> Graph:
+def walk(tensor: torch.Tensor, names: dict[str, torch.Tensor] | None = None,
+         numbers: bool = False, kept=()) -> Graph:
     """The graph behind `tensor`, depth first in next_functions order.
 
     names maps a name to a leaf tensor, so the leaf shows as "kernel" rather than "leaf".
     Inputs that need no gradient (next_functions entries of None) are not nodes: the backward
-    pass never visits them.
+    pass never visits them. numbers=True writes value and gradient on the root, the leaves and
+    the nodes that made the tensors in `kept`.
     """
     if not isinstance(tensor, torch.Tensor):
         raise TypeError(f"tensor must be a torch.Tensor, got {type(tensor).__name__}")
@@ -184,19 +200,33 @@ def walk(tensor: torch.Tensor, names: dict[str, torch.Tensor] | None = None) -> 
         raise TypeError("names must be a dict of name (str) -> tensor, such as "
                         "{'kernel': kernel}")
 
+    if not isinstance(numbers, bool):
+        raise TypeError(f"numbers must be True or False, got {numbers!r:.40}")
+    if not isinstance(kept, (list, tuple)) or not all(
+            isinstance(t, torch.Tensor) for t in kept):
+        raise TypeError("kept must be a list of tensors (made on the way to `tensor`)")
+    made = {id(t.grad_fn): t for t in (*kept, tensor) if t.grad_fn is not None}
+
     def describe(fn):
         leaf = getattr(fn, "variable", None)
         if leaf is None:
-            return type(fn).__name__, "op", ()
-        return _name_of(leaf, names), "leaf", tuple(leaf.shape)
+            shown = made.get(id(fn)) if numbers else None
+            grad = None if shown is None or id(fn) != id(tensor.grad_fn) else 1.0
+            if shown is not None and shown.retains_grad and shown.grad is not None:
+                grad = shown.grad
+            return (type(fn).__name__, "op", (),
+                    "" if shown is None else _numbers(shown, grad))
+        return (_name_of(leaf, names), "leaf", tuple(leaf.shape),
+                _numbers(leaf, leaf.grad) if numbers else "")
 
     return _build(tensor.grad_fn, lambda fn: [f for f, _ in fn.next_functions if f is not None],
                   describe)
 
 
-def walk_values(value, names: dict | None = None) -> Graph:
+def walk_values(value, names: dict | None = None, numbers: bool = False) -> Graph:
     """The graph behind a value of lesson 05's tiny autograd: every value it was made from,
-    leaves included (this engine sends a gradient to every input, constants too)."""
+    leaves included (this engine sends a gradient to every input, constants too).
+    numbers=True writes each node's value and gradient on it."""
     if not all(hasattr(value, attr) for attr in ("op", "parents", "data")):
         raise TypeError(f"value must have .op, .parents and .data (a tiny_autograd.Value), got "
                         f"{type(value).__name__}")
@@ -204,9 +234,13 @@ def walk_values(value, names: dict | None = None) -> Graph:
     if not isinstance(names, dict) or not all(isinstance(n, str) for n in names):
         raise TypeError("names must be a dict of name (str) -> Value, such as {'w': w}")
 
+    if not isinstance(numbers, bool):
+        raise TypeError(f"numbers must be True or False, got {numbers!r:.40}")
+
     def describe(v):
+        shown = _numbers(v.data, getattr(v, "grad", None)) if numbers else ""
         if v.op:
-            return v.op, "op", ()
-        return _name_of(v, names), "leaf", tuple(v.data.shape)
+            return v.op, "op", (), shown
+        return _name_of(v, names), "leaf", tuple(v.data.shape), shown
 
     return _build(value, lambda v: [parent for parent, _ in v.parents], describe)

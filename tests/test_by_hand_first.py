@@ -23,7 +23,7 @@ from tests import stored_notebooks
 NOT_COMPUTATIONS = re.compile("|".join([
     # pictures and sliders (optimisers_widgets.pair_bowl is a computation: not in this list)
     r"^(plotting|slider_figure|chain_rule_widgets|conv2d_widgets|features_widgets"
-    r"|gradient_descent_widgets)\.",
+    r"|gradient_descent_widgets|moons_widgets)\.",
     r"^optimisers_widgets\.(path_explorer|batch_curves)$", r"^ladder\.time_vs_size_figure$",
     # the machine: environment check, devices, copying arrays to a device
     r"^(environment|devices)\.", r"^batched_step\.to_torch$",
@@ -32,7 +32,8 @@ NOT_COMPUTATIONS = re.compile("|".join([
     r"^timing\.", r"^ladder\.(rungs|time_rung|sweep)$",
     # the data a lesson starts from (random images, a random starting kernel), described in
     # its prose: inputs to the computations, not computations the lesson teaches
-    r"^(features\.(make_images|random_model)|batches\.make_data|batched_step\.make_batch)$",
+    r"^(features\.(make_images|random_model)|batches\.make_data|batched_step\.make_batch"
+    r"|moons\.(make_moons|start))$",
     # constants (UPPERCASE data such as SOBEL or RTOL)
     r"^\w+\.[A-Z][A-Z0-9_]*$",
     # the exercise checkers
@@ -76,9 +77,11 @@ BY_HAND = {
         "chain_rule.gradients": ("03", "d_w = x * d_a1"),
         "chain_rule.loss_of": ("03", "loss = (a3 - y_true) ** 2  # loss"),
         "chain_rule.finite_difference": ("03", "nudged = (g(f(x + h)) - g(f(x - h))) / (2 * h)"),
-        "graph.walk_values": "def visit(v):  # v is appended after everything it was made from",
+        "graph.walk_values": "chain_order = topo_order(",
         "tiny_autograd.Value": "class Value:",
         "tiny_autograd.lesson_04_gradients": "class Value:",
+        "moons.train": "our_losses.append(",
+        "moons.accuracy": "def accuracy(w, points, labels):",
     },
     "06": {
         "features.forward": "def forward_by_hand(images, kernel, readout, bias):",

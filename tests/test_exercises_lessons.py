@@ -28,6 +28,7 @@ from lessons_lib import (
     exercises_06,
     exercises_07,
     exercises_08,
+    tiny_autograd,
 )
 
 MODULES = [exercises_00, exercises_01, exercises_02, exercises_03, exercises_04, exercises_05,
@@ -40,8 +41,16 @@ FUNCTIONS = {  # (module, exercise) -> a right function, a slip and its words
     (exercises_03, "chain_gradient"): (
         lambda x, w, b, y: 4 * ((w * x + b) ** 2 - y) * (w * x + b) * x,
         lambda x, w, b, y: 4 * ((w * x + b) ** 2 - y) * (w * x + b), "dloss/d(w * x)"),
-    (exercises_05, "relu_rule"): (lambda d, g: (d > 0) * g, lambda d, g: g,
-                                  "the gradient unchanged"),
+    (exercises_05, "add_backward"): (lambda g: (g, g), lambda g: (g / 2, g / 2), "half of grad"),
+    (exercises_05, "mul_backward"): (lambda a, b, g: (g * b, g * a),
+                                     lambda a, b, g: (g * a, g * b), "swapped"),
+    (exercises_05, "square_backward"): (lambda a, g: 2 * a * g, lambda a, g: a * g, "a * grad"),
+    (exercises_05, "relu_backward"): (lambda d, g: (d > 0) * g, lambda d, g: g,
+                                      "the gradient unchanged"),
+    (exercises_05, "topo_order"): (tiny_autograd.topo_order,
+                                   lambda r: tiny_autograd.topo_order(r)[::-1], "reversed"),
+    (exercises_05, "backward_pass"): (tiny_autograd.backward_pass, exercises_05._assign,
+                                      "assigned instead of added"),
     (exercises_06, "towards_zero"): (exercises_06._written_out, lambda k: (
         np.abs(k[1:]) < np.abs(k[:-1])).sum(axis=0), "the count of steps"),
 }

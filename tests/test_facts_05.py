@@ -3,7 +3,7 @@ notebook (what a reader without a kernel sees)."""
 import numpy as np
 import torch
 
-from lessons_lib import autograd_conv, chain_rule, tiny_autograd
+from lessons_lib import autograd_conv, chain_rule, graph, moons, tiny_autograd
 from tests import stored_notebooks
 
 GRAD = "tensor([[22080., 28740.],\n        [21180., 27840.]])"
@@ -15,7 +15,7 @@ def nb():
 
 def test_the_graph_walk_by_hand_and_by_the_library():
     book = nb()
-    assert stored_notebooks.output_after(book, "loss = (output**2).sum()") == (
+    assert stored_notebooks.output_after(book, "image = torch.tensor([[10, 20") == (
         "tensor(13341., grad_fn=<SumBackward0>)")
     assert stored_notebooks.output_after(book, "made_by_conv = made_by_square") == (
         "['SumBackward0', 'PowBackward0', 'ConvolutionBackward0']")
@@ -77,7 +77,73 @@ def test_the_tiny_engine_reproduces_lessons_03_and_04_in_the_library_and_the_not
         "'library engine = hand-written engine = PyTorch'")
 
 
+def test_each_piece_checked_alone_gives_pytorchs_shares():
+    book = nb()
+    for snippet, shown in [("one_step(lambda a, b: a + b, 3.0, -2.0)", "[1.0, 1.0]"),
+                           ("one_step(lambda a, b: a * b, 3.0, -2.0)", "[-2.0, 3.0]"),
+                           ("one_step(lambda a: a.square(), -1.5)", "[-3.0]"),
+                           ("one_step(lambda a: a.relu(), 2.0)", "([1.0], [0.0])")]:
+        assert stored_notebooks.output_after(book, snippet).endswith(shown)
+        assert "Not attempted yet: carrying on" in stored_notebooks.output_after(book, snippet)
+    shown = stored_notebooks.output_after(book, "class WithoutTheLine:")
+    assert "array(['one __rmul__ call', 'one __rmul__ call'], dtype=object), 'Value'" in shown
+    assert shown.startswith("+= [1. 1. 0.]   np.add.at [2. 1. 0.]")
+
+
+def test_the_order_the_long_chain_and_the_fan_out_facts():
+    book = nb()
+    assert stored_notebooks.output_after(book, "sys.getrecursionlimit()") == "1000"
+    order = stored_notebooks.output_after(book, "chain_order = topo_order(")
+    assert order.endswith("(['square', 'add', 'square', 'add', 'mul', 'leaf', 'leaf', 'leaf', "
+                          "'leaf'],\n 20001)")
+    chain = tiny_autograd.Value(0.0)
+    for _ in range(10_000):
+        chain = chain + 1.0
+    assert len(tiny_autograd.topo_order(chain)) == 20_001
+    chain.backward()  # no RecursionError
+    v = tiny_autograd.Value([1.0, 2.0, 3.0])
+    v[[0, 0, 1]].sum().backward()
+    assert v.grad.tolist() == [2.0, 1.0, 0.0]
+    x = tiny_autograd.Value(2.0)
+    cube = x * x * x
+    cube.backward()
+    cube.backward()
+    assert float(x.grad) == 24.0  # 2 * 3 * 2**2; piling shares on old ones would give 32
+    assert stored_notebooks.output_after(book, "picked = Value([1.0, 2.0, 3.0])") == (
+        "(array([2., 1., 0.]), 24.0, 10000.0)")
+
+
+def test_the_network_trains_to_the_stated_accuracy_like_pytorch():
+    points, labels = moons.make_moons(100, noise=0.1, seed=0)
+    held_points, held_labels = moons.make_moons(200, noise=0.1, seed=1)
+    start = moons.start(hidden=8, seed=3)
+    history, losses = moons.train(start, points, labels, lr=0.1, steps=300)
+    torch_losses = moons.train_torch(start, points, labels, lr=0.1, steps=300)
+    assert max(abs(a - b) for a, b in zip(losses, torch_losses)) < 1e-9
+    train, held = (moons.accuracy(history[-1], p, y) for p, y in
+                   ((points, labels), (held_points, held_labels)))
+    assert (round(losses[0], 1), round(losses[-1], 3), train, held) == (1.9, 0.125, 0.99, 0.98)
+    shown = stored_notebooks.output_after(nb(), "our_losses.append(")
+    assert shown == f"({losses[0]!r}, {losses[-1]!r}, 'train 99%, held out 98%')"
+    gap = stored_notebooks.output_after(nb(), "torch_losses.append(")
+    assert gap.startswith("'largest gap over 300 steps: ") and float(gap[29:-1]) < 1e-9
+
+
+def test_the_graph_drawings_show_values_and_gradients():
+    x, w, b = (tiny_autograd.Value(v) for v in (2.0, 3.0, -4.0))
+    loss = ((w * x + b).square() + (-1.0)).square()
+    loss.backward()
+    text = graph.walk_values(loss, {"w": w, "x": x, "b": b}, numbers=True).text()
+    for line in ("square  value 9 · grad 1", "add  value 3 · grad 6", "square  value 4 · grad 6",
+                 "add  value 2 · grad 24", "w ()  value 3 · grad 48", "x ()  value 2 · grad 72",
+                 "b ()  value -4 · grad 24"):
+        assert line in text
+
+
 def test_exercise_cells_are_stored_unanswered():
-    for snippet in ("exercises_05.count_nodes(", "exercises_05.mul_nodes(",
-                    "exercises_05.relu_rule(", "exercises_05.three_uses("):
+    for snippet in ("exercises_05.add_backward(add_backward)", "exercises_05.mul_backward(",
+                    "exercises_05.square_backward(", "exercises_05.relu_backward(",
+                    "exercises_05.topo_order(topo_order)",
+                    "exercises_05.backward_pass(backward_pass)",
+                    "exercises_05.mul_nodes("):
         assert "Not attempted yet" in stored_notebooks.output_after(nb(), snippet)

@@ -62,6 +62,8 @@ from lessons_lib import (
     gradient_descent_widgets,
     graph,
     ladder,
+    moons,
+    moons_widgets,
     optimisers,
     optimisers_widgets,
     plotting,
@@ -173,6 +175,16 @@ def _bowl():
 def _value():
     w = tiny_autograd.Value([1.0, 2.0])
     return (w * w + 1.0).sum()
+
+
+def _moons(n=20):
+    return moons.make_moons(n, 0.1, 0)
+
+
+def _moons_run():
+    points, labels = _moons()
+    history, losses = moons.train(moons.start(3, 0), points, labels, 0.1, 5)
+    return {"points": points, "labels": labels, "history": history, "losses": losses}
 
 
 def _fast():
@@ -531,6 +543,38 @@ INTEGRATION_TARGETS = [
            lambda: {"image": tiny_autograd.Value(IMAGE), "kernel": tiny_autograd.Value(KERNEL)}),
     Target("tiny_autograd.lesson_04_gradients", tiny_autograd.lesson_04_gradients,
            lambda: {"image": IMAGE, "kernel": KERNEL}),
+    Target("tiny_autograd.Value.relu", tiny_autograd.Value.relu,
+           lambda: {"self": tiny_autograd.Value([-1.0, 2.0])}, examples=1),
+    Target("tiny_autograd.add_backward", tiny_autograd.add_backward,
+           lambda: {"grad": [1.0, 4.0]}),
+    Target("tiny_autograd.mul_backward", tiny_autograd.mul_backward,
+           lambda: {"a": [2.0, -1.0], "b": [0.5, 3.0], "grad": [1.0, 4.0]}),
+    Target("tiny_autograd.square_backward", tiny_autograd.square_backward,
+           lambda: {"a": [3.0, -0.5], "grad": [1.0, 2.0]}),
+    Target("tiny_autograd.relu_backward", tiny_autograd.relu_backward,
+           lambda: {"a": [-2.0, 3.0], "grad": [1.0, 2.0]}),
+    Target("tiny_autograd.topo_order", tiny_autograd.topo_order, lambda: {"root": _value()}),
+    Target("tiny_autograd.backward_pass", tiny_autograd.backward_pass,
+           lambda: {"root": _value()}),
+    # moons (lesson 05's network)
+    Target("moons.make_moons", moons.make_moons, lambda: {"n": 20, "noise": 0.1, "seed": 0}),
+    Target("moons.start", moons.start, lambda: {"hidden": 3, "seed": 0}),
+    Target("moons.scores", moons.scores,
+           lambda: {"weights": moons.start(3, 0), "points": _moons()[0]}),
+    Target("moons.accuracy", moons.accuracy,
+           lambda: {"weights": moons.start(3, 0), "points": _moons()[0],
+                    "labels": _moons()[1]}),
+    Target("moons.train", moons.train,
+           lambda: {"weights": moons.start(3, 0), "points": _moons()[0], "labels": _moons()[1],
+                    "lr": 0.1, "steps": 5}, examples=10),
+    Target("moons.train_torch", moons.train_torch,
+           lambda: {"weights": moons.start(3, 0), "points": _moons()[0], "labels": _moons()[1],
+                    "lr": 0.1, "steps": 5}, examples=10),
+    Target("moons_widgets.boundary_slider", moons_widgets.boundary_slider, _moons_run,
+           examples=6),
+    Target("exercises_05.yours_or_ours",
+           importlib.import_module("lessons_lib.exercises_05").yours_or_ours,
+           lambda: {"name": "add_backward", "function": lambda g: (g, g)}, examples=10),
 ]
 TARGETS += INTEGRATION_TARGETS
 

@@ -100,3 +100,27 @@ def test_a_thousand_op_chain_walks_and_prints_without_recursion():
     assert chain.text().splitlines()[-1].endswith("w ()")
     with pytest.raises(ValueError, match="text"):
         chain.draw()
+
+
+def test_numbers_show_each_values_value_and_gradient_in_both_engines():
+    from lessons_lib.tiny_autograd import Value
+    w, x = Value(3.0), Value(2.0)
+    loss = (w * x).square()
+    loss.backward()
+    assert graph.walk_values(loss, {"w": w, "x": x}, numbers=True).text().splitlines() == [
+        "square  value 36 · grad 1", "└── mul  value 6 · grad 12",
+        "    ├── w ()  value 3 · grad 24", "    └── x ()  value 2 · grad 36"]
+    wt = torch.tensor(3.0, requires_grad=True)
+    inner = wt * 2.0
+    inner.retain_grad()
+    (inner**2).backward()
+    text = graph.walk(inner**2, {"w": wt}, numbers=True, kept=[inner]).text()
+    assert text.splitlines() == ["PowBackward0  value 36 · grad 1",
+                                 "└── MulBackward0  value 6 · grad 12",
+                                 "    └── w ()  value 3 · grad 24"]
+    assert graph.walk(inner**2, {"w": wt}).text().splitlines()[0] == "PowBackward0"
+    assert "array (2,)" in graph.walk_values(Value([1.0, 2.0]) * 2.0, numbers=True).text()
+    with pytest.raises(TypeError, match="numbers must be True or False"):
+        graph.walk(inner**2, numbers="yes")
+    with pytest.raises(TypeError, match="kept must be a list of tensors"):
+        graph.walk(inner**2, kept=[1.0])

@@ -105,3 +105,70 @@ def test_bad_inputs_are_refused_with_the_argument_named():
         tiny_autograd.conv2d(Value(KERNEL), Value(IMAGE))
     with pytest.raises(TypeError, match="value must have .op"):
         graph.walk_values(3.0)
+
+
+def test_repeated_indices_collect_every_share_like_pytorch():
+    v = Value([1.0, 2.0, 3.0])
+    v[[0, 0, 1]].sum().backward()
+    t = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    t[[0, 0, 1]].sum().backward()
+    assert v.grad.tolist() == t.grad.tolist() == [2.0, 1.0, 0.0]
+
+
+def test_a_second_backward_gives_the_same_shares_again_leaves_keep_adding():
+    x = Value(2.0)
+    cube = x * x * x
+    cube.backward()
+    assert float(x.grad) == 12.0
+    cube.backward()
+    assert float(x.grad) == 24.0  # not 32: the made values start from zero on every call
+    t = torch.tensor(2.0, requires_grad=True)
+    cube_t = t * t * t
+    cube_t.backward(retain_graph=True)
+    cube_t.backward()
+    assert t.grad.item() == 24.0
+
+
+def test_a_chain_of_10000_operations_needs_no_recursion():
+    x = Value(1.0)
+    y = x
+    for _ in range(10_000):
+        y = y * 1.0 + 0.0
+    order = tiny_autograd.topo_order(y)
+    assert order[0] is y and order[-1] is not y and len(order) == 40_001
+    y.backward()
+    assert float(x.grad) == 1.0
+
+
+def test_the_order_puts_every_value_before_its_inputs_once():
+    x, w = Value(2.0), Value(3.0)
+    shared = w * x
+    loss = (shared + shared * x).square()
+    order = tiny_autograd.topo_order(loss)
+    place = {id(v): n for n, v in enumerate(order)}
+    assert len(place) == len(order) == 6 and order[0] is loss
+    assert all(place[id(v)] < place[id(p)] for v in order for p, _ in v.parents)
+
+
+def test_relu_and_each_backward_piece_against_pytorch():
+    a = np.array([-2.0, 0.0, 3.0])
+    v = Value(a)
+    (v.relu() * Value([1.0, 2.0, 3.0])).sum().backward()
+    t = torch.tensor(a, requires_grad=True)
+    (torch.relu(t) * torch.tensor([1.0, 2.0, 3.0], dtype=torch.float64)).sum().backward()
+    assert v.grad.tolist() == t.grad.tolist() == [0.0, 0.0, 3.0]
+    assert [g.tolist() for g in tiny_autograd.mul_backward(2.0, 5.0, 3.0)] == [15.0, 6.0]
+    assert [g.tolist() for g in tiny_autograd.add_backward([1.0, 2.0])] == [[1.0, 2.0]] * 2
+    assert tiny_autograd.square_backward(3.0, 2.0) == 12.0
+
+
+def test_mismatched_shapes_and_non_values_get_a_named_error():
+    with pytest.raises(ValueError, match=r"cannot add a Value of shape \(3,\) and one of "
+                                         r"shape \(4,\)"):
+        Value(np.ones(3)) + Value(np.ones(4))
+    with pytest.raises(ValueError, match="cannot multiply"):
+        Value(np.ones((2, 3))) * np.ones(4)
+    with pytest.raises(ValueError, match="a, b, grad must have shapes that match"):
+        tiny_autograd.mul_backward(np.ones(3), np.ones(4), np.ones(3))
+    with pytest.raises(TypeError, match="root must be a Value"):
+        tiny_autograd.backward_pass(3.0)

@@ -79,6 +79,8 @@ def same(a, b) -> bool:
                                           for f in dataclasses.fields(a))
     if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):  # e.g. a run's models
         return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict) and isinstance(b, dict):  # e.g. one step's weights, by name
+        return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
     if isinstance(a, (np.ndarray, list, tuple)) or isinstance(b, (np.ndarray, list, tuple)):
         return np.shape(a) == np.shape(b) and np.allclose(np.asarray(a, float),
                                                           np.asarray(b, float), rtol=0, atol=0)
