@@ -348,6 +348,12 @@ TARGETS = [
     Target("layers.one_hot", layers.one_hot, lambda: {"labels": np.array([0, 2]), "classes": 3}),
     Target("layers_widgets.logit_slider", layers_widgets.logit_slider,
            lambda: {"logits": np.array([1.0, 2.0, 0.5]), "label": 0}, examples=8),
+    Target("layers_widgets.training_figure", layers_widgets.training_figure,
+           lambda: {"hand_losses": np.linspace(1.0, 0.1, 20),
+                    "torch_losses": np.linspace(1.0, 0.1, 20),
+                    "points": np.array([[-1.0, -1.0], [1.0, 1.0]]), "labels": np.array([0, 1]),
+                    "regions": np.array([[0, 1], [0, 1]]), "extent": (-2.0, 2.0, -2.0, 2.0)},
+           examples=10),
     # ladder
     Target("ladder.rungs", ladder.rungs, lambda: {"accelerator": None}),
     Target("ladder.time_rung", ladder.time_rung,
