@@ -4,7 +4,8 @@ Two "write the function" exercises run the learner's code on fresh batches of sh
 never used: the backward pass of a linear layer under a mean squared-error loss, and the
 gradient of softmax cross-entropy. Two numbers need the lesson's rules on new settings: the loss
 at a random start with 26 classes, and the learning rate that makes a summed loss take the same
-steps as a mean one. Right answers and worked solutions come from lessons_lib.layers; each slip
+steps as a mean one. A prediction asks what the ReLU's gate does to a neuron that is off for
+every example. Right answers and worked solutions come from lessons_lib.layers; each slip
 is computed from the mistake it describes.
 """
 import math
@@ -12,7 +13,7 @@ import math
 import numpy as np
 
 from lessons_lib import layers
-from lessons_lib.exercises import Hints, Mistake, Solution, check_number
+from lessons_lib.exercises import Hints, Mistake, Solution, check_choice, check_number
 from lessons_lib.exercises_functions import Case, check_function
 
 BOOK = Hints("exercises_09")
@@ -238,4 +239,50 @@ BOOK.add("lr_for_sum", [
     f"check on a random batch of {BATCH}: the two weight steps agree: {_steps_agree()}",
 ), _lr_for_sum()[0]))
 
-ANSWERS = {"start_loss": _start_loss, "lr_for_sum": _lr_for_sum}
+
+
+# 5. Predict: a hidden neuron whose ReLU is off for every example of the batch.
+DEAD_OPTIONS = ("zero", "positive", "negative", "it depends on the labels")
+
+
+def _dead_neuron():
+    return "zero", [
+        Mistake("it depends on the labels", "The labels shape dh, but the gate multiplies dh by "
+                "0 wherever the pre-activation was not positive: nothing gets through."),
+        Mistake("negative", "Its gradient is x.T @ dh_pre, and dh_pre is 0 in this neuron's "
+                "column for every example."),
+        Mistake("positive", "Its gradient is x.T @ dh_pre, and dh_pre is 0 in this neuron's "
+                "column for every example."),
+    ]
+
+
+def dead_neuron(answer):
+    """The gradient of a hidden neuron's incoming weights when its ReLU is off for every
+    example: zero, positive, negative, or it depends on the labels?"""
+    right, mistakes = _dead_neuron()
+    return BOOK.with_help("dead_neuron", check_choice(answer, right, DEAD_OPTIONS, mistakes))
+
+
+def _dead_column_gradient() -> np.ndarray:
+    """A 3-example batch through a layer of 2 neurons whose second neuron is off for all three:
+    the second column of dW1 comes out 0."""
+    x = np.array([[1.0, 2.0], [2.0, -1.0], [0.5, 0.5]])
+    w1, b1 = np.array([[1.0, -1.0], [0.5, -0.5]]), np.array([0.0, -3.0])
+    h_pre = layers.linear_forward(x, w1, b1)  # second column: all negative
+    dh = np.array([[0.3, -2.0], [-1.0, 4.0], [0.7, 1.5]])  # any upstream gradient
+    return layers.linear_backward(x, w1, layers.relu_backward(h_pre, dh))[1]
+
+
+BOOK.add("dead_neuron", [
+    "Follow the relay backwards: what does the ReLU's gate do to dh where its input was "
+    "not positive?",
+    "The weights into that neuron get x.T @ (its column of dh_pre). If that column is all "
+    "zeros, so is their gradient, whatever the data or labels.",
+], lambda: Solution((
+    "dh_pre = dh where h_pre > 0, else 0: this neuron's column is 0 for every example",
+    "its incoming weights' gradient is x.T @ that column = 0",
+    "check on a small batch: dW1 = " + str(np.round(_dead_column_gradient(), 4).tolist())
+    + " (second column: the dead neuron)",
+), _dead_neuron()[0]))
+
+ANSWERS = {"start_loss": _start_loss, "lr_for_sum": _lr_for_sum, "dead_neuron": _dead_neuron}

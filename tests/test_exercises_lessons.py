@@ -248,6 +248,7 @@ def test_training_step_accepts_a_right_step_and_diagnoses_slips():
     (exercises_09, "start_loss", 1 / 26, "probability of the right class"),
     (exercises_09, "lr_for_sum", 0.1 * 32, "Upside down"),
     (exercises_09, "lr_for_sum", 0.1, "N times too long"),
+    (exercises_09, "dead_neuron", "it depends on the labels", "the gate multiplies dh by 0"),
 ])
 def test_mistakes_are_the_slips_they_describe(module, name, value, words):
     feedback = getattr(module, name)(value)
