@@ -23,7 +23,7 @@ from tests import stored_notebooks
 NOT_COMPUTATIONS = re.compile("|".join([
     # pictures and sliders (optimisers_widgets.pair_bowl is a computation: not in this list)
     r"^(plotting|slider_figure|chain_rule_widgets|conv2d_widgets|features_widgets"
-    r"|gradient_descent_widgets|moons_widgets)\.",
+    r"|gradient_descent_widgets|moons_widgets|layers_widgets)\.",
     r"^optimisers_widgets\.(path_explorer|batch_curves)$", r"^ladder\.time_vs_size_figure$",
     # the machine: environment check, devices, copying arrays to a device
     r"^(environment|devices)\.", r"^batched_step\.to_torch$",
@@ -124,6 +124,15 @@ BY_HAND = {
         "batched_step.step_autograd": "def step_autograd(images, kernel, targets, lr):",
         "batched_step.relative_difference": "gap_by_hand = max(np.abs(mine - ref).max()",
         "ladder.crossover": "crossing_by_hand = next((size for size in shared",
+    },
+    "09": {
+        "layers.linear_forward": "y[n, j] = sum(x[n, i] * w[i, j] for i in range(2)) + b[j]",
+        "layers.linear_backward": "dw, dx, db = x.T @ dy, dy @ w.T, dy.sum(axis=0)",
+        "layers.softmax": "probs = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)",
+        "layers.cross_entropy": "loss_ce = -np.log(probs[np.arange(4), labels]).mean()",
+        "layers.cross_entropy_backward": "dlogits = (probs - np.eye(3)[labels]) / 4",
+        "layers.relu_forward": "h = np.maximum(h_pre, 0)",
+        "layers.relu_backward": "dh_pre = np.where(h_pre > 0, dh, 0.0)",
     },
 }
 

@@ -1,4 +1,4 @@
-"""Every lesson's exercises (00-08), through one set of rules (issue 10):
+"""Every lesson's exercises (00-09), through one set of rules (issue 10):
 
 - at least three exercises per lesson, each with at least two hints and a worked solution whose
   answer the checker accepts;
@@ -28,11 +28,12 @@ from lessons_lib import (
     exercises_06,
     exercises_07,
     exercises_08,
+    exercises_09,
     tiny_autograd,
 )
 
 MODULES = [exercises_00, exercises_01, exercises_02, exercises_03, exercises_04, exercises_05,
-           exercises_06, exercises_07, exercises_08]
+           exercises_06, exercises_07, exercises_08, exercises_09]
 ANSWERED = [(m, name) for m in MODULES for name in m.ANSWERS]
 FUNCTIONS = {  # (module, exercise) -> a right function, a slip and its words
     (exercises_00, "mse_function"): (
@@ -53,6 +54,16 @@ FUNCTIONS = {  # (module, exercise) -> a right function, a slip and its words
                                       "assigned instead of added"),
     (exercises_06, "towards_zero"): (exercises_06._written_out, lambda k: (
         np.abs(k[1:]) < np.abs(k[:-1])).sum(axis=0), "the count of steps"),
+    (exercises_09, "linear_layer_backward"): (
+        lambda x, w, b, t: (lambda dy: (dy @ w.T, x.T @ dy, dy.sum(0)))(2 * (x @ w + b - t)
+                                                                       / len(x)),
+        lambda x, w, b, t: (lambda dy: (dy @ w.T, x.T @ dy, dy))(2 * (x @ w + b - t) / len(x)),
+        "without the batch sum"),
+    (exercises_09, "cross_entropy_gradient"): (
+        lambda z, labels: (np.exp(z) / np.exp(z).sum(1, keepdims=True)
+                           - np.eye(z.shape[1])[labels]) / len(z),
+        lambda z, labels: np.exp(z) / np.exp(z).sum(1, keepdims=True) - np.eye(z.shape[1])[labels],
+        "without the mean"),
 }
 BAD_ANSWERS = ["abc", "12", [1.0], {"a": 1}, 10**400, math.nan, math.inf, -math.inf, object(),
                True, torch.ones(2), np.ones(3)]
@@ -242,6 +253,11 @@ def test_training_step_accepts_a_right_step_and_diagnoses_slips():
     (exercises_04, "zeroing_lr", 19.0, "Upside down"),  # 57 / 3
     (exercises_08, "forward_multiply_adds", 8 * 256 * 256 * 9, "smaller than the image"),
     (exercises_08, "step_multiply_adds", 16 * 60 * 60 * 25, "forward pass alone"),
+    (exercises_09, "start_loss", math.log10(26), "base-10"),
+    (exercises_09, "start_loss", 1 / 26, "probability of the right class"),
+    (exercises_09, "lr_for_sum", 0.1 * 32, "Upside down"),
+    (exercises_09, "lr_for_sum", 0.1, "N times too long"),
+    (exercises_09, "dead_neuron", "it depends on the labels", "the gate multiplies dh by 0"),
 ])
 def test_mistakes_are_the_slips_they_describe(module, name, value, words):
     feedback = getattr(module, name)(value)
@@ -257,6 +273,7 @@ def test_mistakes_are_the_slips_they_describe(module, name, value, words):
     (exercises_04, "centre_pixel_gradient", 12.5 + 35 + 37 + 13.5),
     (exercises_04, "zeroing_lr", 3 / 57), (exercises_08, "forward_multiply_adds", 8 * 254**2 * 9),
     (exercises_08, "step_multiply_adds", 2 * 16 * 60**2 * 25),
+    (exercises_09, "start_loss", math.log(26)), (exercises_09, "lr_for_sum", 0.1 / 32),
 ])
 def test_right_answers_worked_by_hand(module, name, right):
     assert getattr(module, name)(right).correct

@@ -56,12 +56,15 @@ from lessons_lib import (
     exercises_03,
     exercises_04,
     exercises_08,
+    exercises_09,
     features,
     features_widgets,
     gradient_descent,
     gradient_descent_widgets,
     graph,
     ladder,
+    layers,
+    layers_widgets,
     moons,
     moons_widgets,
     optimisers,
@@ -195,7 +198,7 @@ def _fast():
 # Any answer, and any learner function, gets a Feedback; never an error.
 EXERCISE_MODULES = [exercises_00, exercises_01, exercises_02, exercises_03, exercises_04,
                     *(importlib.import_module(f"lessons_lib.exercises_0{n}") for n in (5, 6, 7)),
-                    exercises_08]
+                    exercises_08, exercises_09]
 EXERCISES_FUNCTIONS = importlib.import_module("lessons_lib.exercises_functions")
 
 
@@ -340,6 +343,29 @@ TARGETS = [
     Target("graph.Graph.text", graph.Graph.text, lambda: {"self": _graph()}, examples=1),
     Target("graph.Graph.draw", graph.Graph.draw, lambda: {"self": _graph(), "title": "w"},
            examples=6),
+    # layers (lesson 09)
+    Target("layers.linear_forward", layers.linear_forward, lambda: dict(zip(
+        ("x", "w", "b"), (np.ones((4, 2)), np.ones((2, 3)), np.zeros(3))))),
+    Target("layers.linear_backward", layers.linear_backward, lambda: dict(zip(
+        ("x", "w", "dy"), (np.ones((4, 2)), np.ones((2, 3)), np.ones((4, 3)))))),
+    Target("layers.relu_forward", layers.relu_forward, lambda: {"x": -IMAGE}),
+    Target("layers.relu_backward", layers.relu_backward,
+           lambda: {"x": IMAGE - 30, "dy": np.ones((4, 4))}),
+    Target("layers.softmax", layers.softmax, lambda: {"logits": np.eye(3)}),
+    Target("layers.log_softmax", layers.log_softmax, lambda: {"logits": np.eye(3)}),
+    Target("layers.cross_entropy", layers.cross_entropy,
+           lambda: {"logits": np.eye(3), "labels": np.array([0, 2, 1])}),
+    Target("layers.cross_entropy_backward", layers.cross_entropy_backward,
+           lambda: {"logits": np.eye(3), "labels": np.array([0, 2, 1])}),
+    Target("layers.one_hot", layers.one_hot, lambda: {"labels": np.array([0, 2]), "classes": 3}),
+    Target("layers_widgets.logit_slider", layers_widgets.logit_slider,
+           lambda: {"logits": np.array([1.0, 2.0, 0.5]), "label": 0}, examples=8),
+    Target("layers_widgets.training_figure", layers_widgets.training_figure,
+           lambda: {"hand_losses": np.linspace(1.0, 0.1, 20),
+                    "torch_losses": np.linspace(1.0, 0.1, 20),
+                    "points": np.array([[-1.0, -1.0], [1.0, 1.0]]), "labels": np.array([0, 1]),
+                    "regions": np.array([[0, 1], [0, 1]]), "extent": (-2.0, 2.0, -2.0, 2.0)},
+           examples=10),
     # ladder
     Target("ladder.rungs", ladder.rungs, lambda: {"accelerator": None}),
     Target("ladder.time_rung", ladder.time_rung,
