@@ -157,7 +157,7 @@ def _read_elsewhere(answer):
             return None
         return float(answer)
 
-    outcome = sandbox.run([read], sandbox.TIME_LIMIT_S)
+    outcome = sandbox.run([read])
     value = outcome.values[0] if outcome.values else None
     if type(value) is int:
         value = float(value)

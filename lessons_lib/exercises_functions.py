@@ -21,7 +21,6 @@ import torch
 from lessons_lib import sandbox
 from lessons_lib.exercises import CORRECT, NOT_ATTEMPTED, WRONG, Feedback, _describe, readable
 
-TIME_LIMIT_S = sandbox.TIME_LIMIT_S
 _MAX_NUMBERS = 100_000  # more numbers than any exercise's answer
 
 
@@ -92,7 +91,7 @@ def _decode(reply):
     return None, str(reply.get("text", "its reply could not be read"))
 
 
-def run_learner(function, args: tuple, seconds: float = TIME_LIMIT_S):
+def run_learner(function, args: tuple, seconds: float | None = None):
     """Call the learner's function(*args) in the sandbox: (result, None) or (None, problem).
     The result comes back as plain data: None, text, a float (any one number) or a float array.
     A tensor or array in args that the function changed in place (values, and a tensor's .grad)
@@ -164,7 +163,7 @@ def _matches(got: np.ndarray, want, rel_tol: float = 1e-4) -> bool:
     return got.shape == want.shape and bool(np.allclose(got, want, rtol=rel_tol, atol=1e-9))
 
 
-def check_function(function, cases, slips=(), seconds: float = TIME_LIMIT_S) -> Feedback:
+def check_function(function, cases, slips=(), seconds: float | None = None) -> Feedback:
     """Run the learner's function on each Case in the sandbox; say which case failed and how.
     slips: (what, rule, diagnosis), where rule(*args) computes what that slip returns; a slip is
     named only when it gives what the function gave on every case."""

@@ -116,6 +116,17 @@ class _RaisingProperty:
         raise RuntimeError("a __class__ that raises")
 
 
+class _LyingMeta(type):
+    def __eq__(cls, other):
+        raise RuntimeError("a metaclass whose == raises")
+
+    __hash__ = type.__hash__
+
+
+class _Metaclassed(metaclass=_LyingMeta):
+    pass
+
+
 class _Liar(str):
     def __eq__(self, other):
         return True
@@ -134,8 +145,10 @@ class _Liar(str):
     lambda: _LoopingFloat(0.5), _RaisingProperty, lambda: torch.tensor([0.5 + 1j]),
     lambda: np.array([object()]), lambda: np.array(["0.5"]),
     lambda: torch.tensor(0.5).to_sparse(), lambda: 10**5000, lambda: Fraction(10**400, 3),
+    _Metaclassed,
 ], ids=["meta 0-d", "meta 1", "size 1 no item", "looping float", "raising properties",
-        "complex", "object array", "text array", "sparse", "huge int", "huge fraction"])
+        "complex", "object array", "text array", "sparse", "huge int", "huge fraction",
+        "metaclass whose == raises"])
 def test_check_number_answers_any_object_with_a_message(make):
     start = time.perf_counter()
     feedback = exercises.check_number(make(), 0.5)
@@ -157,6 +170,8 @@ class _Half:
 def test_check_choice_refuses_text_that_compares_equal_to_anything():
     feedback = exercises.check_choice(_Liar("b"), "a", ["a", "b"])
     assert feedback.status == "wrong" and "kind of str" in feedback.message, feedback
+    for hostile in (_RaisingProperty(), _Metaclassed(), _LoopingFloat(1.0)):
+        assert exercises.check_choice(hostile, "a", ["a", "b"]).status == "wrong"
     assert exercises.check_choice(np.str_("a"), "a", ["a", "b"]).correct
 
 
