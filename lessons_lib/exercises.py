@@ -116,8 +116,8 @@ def _as_number(answer):
         answer = answer.reshape(-1)[0]
     if _one_of(type(answer), (torch.Tensor, torch.nn.Parameter)):
         if answer.device.type == "meta" or answer.layout != torch.strided:
-            return Feedback(WRONG, f"Expected one number, got a tensor with no values to read "
-                            f"({answer.device.type}, {answer.layout}).")
+            return Feedback(WRONG, "Expected one number, got a tensor that holds no values to "
+                            f"read ({answer.device.type} device, {answer.layout} layout).")
         if answer.numel() == 1 and not answer.is_complex() and answer.dtype != torch.bool:
             answer = answer.detach().cpu().reshape(()).item()
     kind = type(answer)

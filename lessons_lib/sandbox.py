@@ -43,7 +43,7 @@ from lessons_lib import validation
 TIME_LIMIT_S = 2.0
 MAX_REPLY_BYTES = 8_000_000  # what the child may send back; a right answer is a few kB
 _PRINTED_CHARS = 2000  # what the learner printed, kept per step
-_LIBRARY = str(Path(__file__).parent)
+_LIBRARY = str(Path(__file__).parent) + os.sep
 
 
 @dataclass(frozen=True)
@@ -200,15 +200,16 @@ def _isolate(write_end: int, seconds: float):
     """Close every inherited file but the pipe, send output to a buffer, cap CPU time, and set
     the defaults a lesson's function is written for (grad on, float32)."""
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    cpu = int(seconds) + 2
-    hard = resource.getrlimit(resource.RLIMIT_CPU)[1]
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu if hard == resource.RLIM_INFINITY
-                                             else min(cpu, hard)))
+    cpu, hard = int(seconds) + 2, resource.getrlimit(resource.RLIMIT_CPU)[1]
+    cpu = cpu if hard == resource.RLIM_INFINITY else min(cpu, hard)
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
     quiet = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(quiet, fd)
-    os.closerange(3, write_end)
-    os.closerange(write_end + 1, os.sysconf("SC_OPEN_MAX"))
+    for fd in _open_files():
+        if fd > 2 and fd != write_end:
+            with contextlib.suppress(OSError):
+                os.close(fd)
     printed = _Printed()
     sys.stdout = sys.stderr = printed
     sys.stdin = io.StringIO()
@@ -218,6 +219,14 @@ def _isolate(write_end: int, seconds: float):
     torch.set_grad_enabled(True)
     torch.set_default_dtype(torch.float32)
     return printed
+
+
+def _open_files() -> list:
+    """This process's open file descriptors (Linux, macOS), else every possible one."""
+    for folder in ("/proc/self/fd", "/dev/fd"):
+        with contextlib.suppress(OSError):
+            return [int(name) for name in os.listdir(folder)]
+    return list(range(min(os.sysconf("SC_OPEN_MAX"), 1 << 16)))
 
 
 def _exit_later(seconds: float):
