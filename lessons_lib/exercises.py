@@ -7,7 +7,13 @@ mistakes produce, and says which mistake it looks like. An untouched answer (Non
     Mistake(value, diagnosis)     an answer a known slip produces, and what to say about it
     check_number(answer, expected, mistakes)  -> Feedback
     check_choice(answer, expected, options, mistakes)  -> Feedback
+    readable(number)  -> "1.36", "0.09", "4,645,150": numbers in feedback and solutions
     (check_function, for "write the function" exercises, is in exercises_functions.)
+
+Any answer gets a message, never an exception: the types Python, NumPy and torch define are read
+here without running the answer's own code; anything else is read in lessons_lib.sandbox's
+separate process under its time limit. A slip is named only if its value is the answer's; when
+two slips give that value, both are named.
 """
 import math
 import numbers
