@@ -264,9 +264,13 @@ def _what_went_wrong(error: BaseException) -> str:
         return "it was interrupted (KeyboardInterrupt)"
     name = type.__dict__["__name__"].__get__(type(error))
     try:
-        return f"it raised {name}: {str(error)[:120]}"
+        text = str(error)
     except Exception:  # an error whose text cannot be made
         return f"it raised {name}"
+    if "CUDA in forked subprocess" in text:  # torch's words; a fork cannot use the parent's GPU
+        return ("it used the GPU, which the separate process the checker runs it in cannot "
+                "once this notebook has: keep the function on the CPU")
+    return f"it raised {name}: {text[:120]}"
 
 
 def _run_here(steps) -> Outcome:

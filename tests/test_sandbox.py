@@ -23,12 +23,20 @@ def test_steps_send_back_plain_data_and_what_they_printed():
     (lambda: os.kill(os.getpid(), 11), "crashed its process (SIGSEGV)"),
     (lambda: time.sleep(100), "more than 0.3 s"),
     (lambda: object(), "could not be sent back"),
+    (lambda: torch.cuda._lazy_init() if torch.cuda.is_initialized() else _cuda_in_a_fork(),
+     "used the GPU"),
 ])
 def test_a_step_that_fails_stops_the_run_with_a_reason(step, words):
     start = time.perf_counter()
     outcome = sandbox.run([lambda: 1, step, lambda: 3], seconds=0.3)
     assert outcome.values == (1,) and words in outcome.problem, outcome
     assert time.perf_counter() - start < 2
+
+
+def _cuda_in_a_fork():
+    """What torch raises when a forked child touches a GPU its parent has used."""
+    raise RuntimeError("Cannot re-initialize CUDA in forked subprocess. To use CUDA with "
+                       "multiprocessing, you must use the 'spawn' start method")
 
 
 def test_the_childs_own_children_die_with_it(tmp_path):
