@@ -7,13 +7,24 @@ mistakes produce, and says which mistake it looks like. An untouched answer (Non
     Mistake(value, diagnosis)     an answer a known slip produces, and what to say about it
     check_number(answer, expected, mistakes)  -> Feedback
     check_choice(answer, expected, options, mistakes)  -> Feedback
+    readable(number)  -> "1.36", "0.09", "4,645,150": numbers in feedback and solutions
     (check_function, for "write the function" exercises, is in exercises_functions.)
+
+Any answer gets a message, never an exception: the types Python, NumPy and torch define are read
+here without running the answer's own code; anything else is read in lessons_lib.sandbox's
+separate process under its time limit. A slip is named only if its value is the answer's; when
+two slips give that value, both are named.
 """
 import math
 import numbers
 from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
 
-from lessons_lib import validation
+import numpy as np
+import torch
+
+from lessons_lib import sandbox, validation
 
 CORRECT, WRONG, NOT_ATTEMPTED = "correct", "wrong", "not attempted"
 
@@ -37,6 +48,53 @@ class Feedback:
         return self.message
 
 
+def readable(value, digits: int = 4) -> str:
+    """A number as a person writes it: 1.36 (not 1.3599999999999999), 0.09, 4,645,150 for a whole
+    number, 1.2e-7 for a tiny one, to `digits` significant digits; a list element by element."""
+    if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 17:
+        raise ValueError(f"digits must be a whole number from 1 to 17, got {digits!r:.40}")
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(readable(item, digits) for item in value) + "]"
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"value must be a number or a list of numbers, got {_describe(value)}")
+    try:
+        value = float(value)
+    except OverflowError:
+        return f"{int(value):.{digits - 1}e}".replace("e+", "e")
+    if not math.isfinite(value) or value == 0:
+        return "0" if value == 0 else str(value)
+    if value.is_integer() and abs(value) < 1e15:
+        return f"{int(value):,}"
+    exponent = math.floor(math.log10(abs(value)))
+    if -5 <= exponent < 15:
+        text = f"{value:,.{max(0, digits - 1 - exponent)}f}"
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    mantissa, power = f"{value:.{digits - 1}e}".split("e")
+    mantissa = mantissa.rstrip("0").rstrip(".") if "." in mantissa else mantissa
+    return f"{mantissa}e{int(power)}"
+
+
+def _describe(thing) -> str:
+    """What a learner handed in, in words, without running any of its code (no repr, no
+    attribute that could be a property): the type's name, and a plain value's text."""
+    kind = type(thing)
+    name = type.__dict__["__name__"].__get__(kind)
+    if _one_of(kind, (int,)) and thing.bit_length() > 128:
+        return f"a {thing.bit_length()}-bit int"
+    if _one_of(kind, (int, float, complex, str, type(None))):
+        return f"{name} {thing!r:.40}"
+    if _one_of(kind, (np.ndarray, torch.Tensor)):
+        return f"a {name} of shape {tuple(thing.shape)}"
+    if _one_of(kind, (list, tuple, dict)):
+        return f"a {name} of {len(thing)} items"
+    return name
+
+
+def _one_of(kind: type, types) -> bool:
+    """`kind in types` by identity: `in` would call == on kind, which a metaclass can redefine."""
+    return any(kind is t for t in types)
+
+
 def _close(a: float, b, rel_tol: float, abs_tol: float) -> bool:
     try:
         return math.isclose(a, b, rel_tol=rel_tol, abs_tol=abs_tol)
@@ -51,26 +109,66 @@ def _mistakes(mistakes) -> tuple:
     return mistakes
 
 
+_SCALARS = (int, float, Fraction, Decimal, *(t for t in set(np.sctypeDict.values())
+                                              if issubclass(t, (np.integer, np.floating))))
+
+
 def _as_number(answer):
     """The answer as a float, or the Feedback that explains why it is not a usable number.
-    A one-element array or tensor counts as its number (what .item() would give)."""
-    if getattr(answer, "size", None) == 1 or (callable(getattr(answer, "numel", None))
-                                              and answer.numel() == 1):
-        answer = answer.item()
-    if isinstance(answer, str):
+    Types Python, NumPy and torch define are read here (a one-element array or tensor counts as
+    its number); any other object is read in lessons_lib.sandbox's process, under a time limit,
+    so its own code (__float__, .item(), a property) can neither hang nor break the checker."""
+    if type(answer) is np.ndarray and answer.dtype.kind in "iuf" and answer.size == 1:
+        answer = answer.reshape(-1)[0]
+    if _one_of(type(answer), (torch.Tensor, torch.nn.Parameter)):
+        if answer.device.type == "meta" or answer.layout != torch.strided:
+            return Feedback(WRONG, "Expected one number, got a tensor that holds no values to "
+                            f"read ({answer.device.type} device, {answer.layout} layout).")
+        if answer.numel() == 1 and not answer.is_complex() and answer.dtype != torch.bool:
+            answer = answer.detach().cpu().reshape(()).item()
+    kind = type(answer)
+    if _one_of(kind, (str, np.str_)):
         try:
             float(answer)
         except ValueError:
-            return Feedback(WRONG, f"Expected a number, got the text {answer!r:.40}.")
-        return Feedback(WRONG, f"Expected a number, got the text {answer!r:.40}: "
+            return Feedback(WRONG, f"Expected a number, got the text {str(answer)!r:.40}.")
+        return Feedback(WRONG, f"Expected a number, got the text {str(answer)!r:.40}: "
                         "write it without quotes.")
-    if isinstance(answer, bool) or not isinstance(answer, numbers.Real):
-        return Feedback(WRONG, f"Expected one number, got {type(answer).__name__} "
-                        f"{answer!r:.40}.")
-    try:
-        value = float(answer)
-    except OverflowError:
-        return Feedback(WRONG, "That number is too large to be the answer (beyond 1e308).")
+    if _one_of(kind, _SCALARS):
+        with np.errstate(all="ignore"):
+            try:
+                value = float(answer)
+            except OverflowError:
+                return Feedback(WRONG, "That number is too large to be the answer (beyond "
+                                "1e308).")
+            except ValueError:  # Decimal("sNaN")
+                value = math.nan
+        if not math.isfinite(value):
+            return Feedback(WRONG, f"{value!r} is not a finite number: check for a division "
+                            "by 0.")
+        return value
+    if _one_of(kind, (bool, np.bool_, list, tuple, dict, set, np.ndarray, torch.Tensor,
+                      torch.nn.Parameter)) or issubclass(kind, (complex, np.complexfloating)):
+        return Feedback(WRONG, f"Expected one number, got {_describe(answer)}.")
+    return _read_elsewhere(answer)
+
+
+def _read_elsewhere(answer):
+    """Any other object: convert it in the sandbox, where its code runs under the time limit."""
+    def read(answer=answer):
+        if getattr(answer, "size", None) == 1 or (callable(getattr(answer, "numel", None))
+                                                  and answer.numel() == 1):
+            answer = answer.item()
+        if isinstance(answer, bool) or not isinstance(answer, numbers.Real):
+            return None
+        return float(answer)
+
+    outcome = sandbox.run([read])
+    value = outcome.values[0] if outcome.values else None
+    if type(value) is int:
+        value = float(value)
+    if type(value) is not float:
+        return Feedback(WRONG, f"Expected one number, got {_describe(answer)}.")
     if not math.isfinite(value):
         return Feedback(WRONG, f"{value!r} is not a finite number: check for a division by 0.")
     return value
@@ -79,7 +177,8 @@ def _as_number(answer):
 def check_number(answer, expected: float, mistakes=(), rel_tol: float = 1e-3,
                  abs_tol: float = 1e-9, whole: bool = False) -> Feedback:
     """Right, a recognised mistake, a sign slip, or just wrong; None means not attempted.
-    whole=True: the answer is a count, so it must be a whole number."""
+    whole=True: the answer is a count, so it must be a whole number. Any object gets a message,
+    never an exception."""
     expected = validation.real("expected", expected)
     mistakes = _mistakes(mistakes)
     rel_tol, abs_tol = validation.non_negative("rel_tol", rel_tol), validation.non_negative(
@@ -91,18 +190,19 @@ def check_number(answer, expected: float, mistakes=(), rel_tol: float = 1e-3,
     answer = _as_number(answer)
     if isinstance(answer, Feedback):
         return answer
+    shown = readable(answer)
     if whole and not answer.is_integer():
-        return Feedback(WRONG, f"{answer:g} is not a whole number: this answer is a count.")
+        return Feedback(WRONG, f"{shown} is not a whole number: this answer is a count.")
     if _close(answer, expected, rel_tol, abs_tol):
-        return Feedback(CORRECT, f"Correct: {answer:g}.")
-    for mistake in mistakes:
-        if _close(answer, mistake.value, rel_tol, abs_tol):
-            return Feedback(WRONG, f"Not quite ({answer:g}). {mistake.diagnosis}")
+        return Feedback(CORRECT, f"Correct: {shown}.")
+    slips = [m.diagnosis for m in mistakes if _close(answer, m.value, rel_tol, abs_tol)]
+    if slips:  # two slips can give one value: then the learner reads both
+        return Feedback(WRONG, f"Not quite ({shown}). " + " Or: ".join(slips))
     if expected != 0 and _close(answer, -expected, rel_tol, abs_tol):
-        return Feedback(WRONG, f"Not quite ({answer:g}): right size, wrong sign.")
+        return Feedback(WRONG, f"Not quite ({shown}): right size, wrong sign.")
     if not whole and _two_digits(answer, expected):
-        return Feedback(WRONG, f"Close ({answer:g}): give four significant digits.")
-    return Feedback(WRONG, f"Not quite ({answer:g}). Work through it once more, step by step.")
+        return Feedback(WRONG, f"Close ({shown}): give four significant digits.")
+    return Feedback(WRONG, f"Not quite ({shown}). Work through it once more, step by step.")
 
 
 def _two_digits(answer: float, expected: float) -> bool:
@@ -114,7 +214,9 @@ def _two_digits(answer: float, expected: float) -> bool:
 
 
 def check_choice(answer, expected: str, options, mistakes=()) -> Feedback:
-    """One of a fixed set of options (compared case-insensitively, spaces around ignored)."""
+    """One of a fixed set of options (compared case-insensitively, spaces around ignored). The
+    answer must be plain text: a kind of str with its own methods could compare equal to
+    anything, so it is refused without calling any of them."""
     if not isinstance(options, (list, tuple)) or not options or not all(
             isinstance(option, str) for option in options):
         raise TypeError("options must be a non-empty list of str")
@@ -123,18 +225,22 @@ def check_choice(answer, expected: str, options, mistakes=()) -> Feedback:
     if expected not in options:
         raise ValueError(f"expected must be one of the options, got {expected!r}")
     mistakes = _mistakes(mistakes)
+    listed = ", ".join(repr(o) for o in options)
     if answer is None:
-        return Feedback(NOT_ATTEMPTED, "Not attempted yet: replace None with one of "
-                        + ", ".join(repr(o) for o in options) + ".")
-    if not isinstance(answer, str) or answer.strip().lower() not in options:
-        return Feedback(WRONG, f"{answer!r:.40} is not one of the options: "
-                        + ", ".join(repr(o) for o in options) + ".")
-    answer = answer.strip().lower()
+        return Feedback(NOT_ATTEMPTED, f"Not attempted yet: replace None with one of {listed}.")
+    if not _one_of(type(answer), (str, np.str_)):
+        extra = (" (a kind of str with its own methods: write the option itself in quotes)"
+                 if issubclass(type(answer), str) else "")
+        return Feedback(WRONG, f"Expected one of the options as text, got "
+                        f"{_describe(answer)}{extra}: {listed}.")
+    answer = str.__str__(answer).strip().lower()
+    if answer not in options:
+        return Feedback(WRONG, f"{answer!r:.40} is not one of the options: {listed}.")
     if answer == expected:
         return Feedback(CORRECT, f"Correct: {answer}.")
-    for mistake in mistakes:
-        if answer == str(mistake.value).strip().lower():
-            return Feedback(WRONG, f"Not quite ({answer}). {mistake.diagnosis}")
+    slips = [m.diagnosis for m in mistakes if answer == str(m.value).strip().lower()]
+    if slips:
+        return Feedback(WRONG, f"Not quite ({answer}). " + " Or: ".join(slips))
     return Feedback(WRONG, f"Not quite ({answer}).")
 
 
@@ -153,7 +259,9 @@ class Solution:
     answer: object
 
     def __repr__(self) -> str:
-        return "\n".join([*self.steps, f"Answer: {self.answer!r}"])
+        answer = repr(self.answer) if isinstance(self.answer, str) else _readable_answer(
+            self.answer)
+        return "\n".join([*self.steps, f"Answer: {answer}"])
 
 
 class Hints:
@@ -195,13 +303,22 @@ class Hints:
         return _Text(f"Hint {number} of {len(hints)}: {hints[number - 1]}{more}")
 
     def solution(self, name: str) -> Solution:
-        return self._solutions[self._known(name)]()
+        with sandbox.kept_state():  # a solution's work must not move the RNG streams
+            return self._solutions[self._known(name)]()
 
     def with_help(self, name: str, feedback: Feedback) -> Feedback:
         """Feedback for exercise `name`, telling a learner who got it wrong where help is."""
         if feedback.status != WRONG:
             return feedback
         return Feedback(WRONG, f"{feedback.message} Stuck? {self.module}.hint({name!r}).")
+
+
+def _readable_answer(answer) -> str:
+    """A solution's answer as a person writes it, or its repr if it is not numbers."""
+    try:
+        return readable(answer.tolist() if isinstance(answer, np.ndarray) else answer)
+    except (TypeError, ValueError):
+        return repr(answer)
 
 
 class _Text(str):

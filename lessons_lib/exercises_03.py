@@ -79,7 +79,7 @@ BOOK.add("weight_gradient", [
 
 
 def _conv_parameter_count():
-    layer = torch.nn.Conv2d(1, 1, kernel_size=KERNEL_SIZE)
+    layer = torch.nn.Conv2d(1, 1, kernel_size=KERNEL_SIZE, device="meta")  # no RNG draw
     right = sum(p.numel() for p in layer.parameters())
     return right, [
         Mistake(KERNEL_SIZE**2, "Those are the weights; the bias gets a gradient too."),

@@ -1,117 +1,152 @@
-"""Checkers for "write the function" exercises (lesson 00 onwards): the learner's function runs
-on fresh cases, and whatever it does (raise, loop, recurse, warn, return None, NaN or text, switch
-off gradients, change the default dtype, replace a lessons_lib function) the checker answers with
-Feedback that names the failing case, and leaves the notebook as it found it.
+"""Checkers for "write the function" exercises (lesson 00 onwards): the learner's function runs on
+fresh cases in lessons_lib.sandbox's separate process, with a hard time limit, where it cannot
+see the right answers or change the checker or the notebook; whatever it does (raise, loop, exit,
+print instead of return, return NaN, text or an object that misbehaves) the checker answers with
+Feedback that names the failing case.
 
     run_learner(function, args)  -> (result, None) or (None, what went wrong)
     check_function(function, cases, slips)  -> Feedback
+
+A slip is named only when it explains every case; otherwise the feedback puts the first failing
+case's expected and got side by side, with the entries that differ.
 """
-import signal
-import sys
-import threading
+import functools
+import math
 import warnings
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
 import torch
 
-from lessons_lib import validation
-from lessons_lib.exercises import CORRECT, NOT_ATTEMPTED, WRONG, Feedback
+from lessons_lib import sandbox
+from lessons_lib.exercises import CORRECT, NOT_ATTEMPTED, WRONG, Feedback, _describe, readable
 
-TIME_LIMIT_S = 2.0
-
-
-class _TimeUp(BaseException):  # BaseException: a learner's `except Exception` cannot swallow it
-    pass
+_MAX_NUMBERS = 100_000  # more numbers than any exercise's answer
 
 
-@contextmanager
-def _time_limit(seconds: float):
-    """Interrupt after `seconds` (main thread on Unix, where notebooks run; no limit elsewhere)."""
-    main = threading.current_thread() is threading.main_thread()
-    if not hasattr(signal, "setitimer") or not main:
-        yield
-        return
-
-    def stop(signum, frame):
-        raise _TimeUp
-
-    previous = signal.signal(signal.SIGALRM, stop)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
-@contextmanager
-def _restored_state():
-    """Put back grad mode, the default dtype and every lessons_lib module's names afterwards."""
-    grad_mode, dtype = torch.is_grad_enabled(), torch.get_default_dtype()
-    modules = {name: (module, dict(vars(module))) for name, module in list(sys.modules.items())
-               if name.startswith("lessons_lib") and module is not None}
-    try:
-        yield
-    finally:
-        torch.set_grad_enabled(grad_mode)
-        torch.set_default_dtype(dtype)
-        for module, names in modules.values():
-            for key in set(vars(module)) - set(names):
-                if not isinstance(vars(module)[key], type(sys)):  # keep submodules imported
-                    delattr(module, key)
-            for key, value in names.items():
-                if vars(module).get(key) is not value:
-                    setattr(module, key, value)
-
-
-def _seconds(seconds) -> float:
-    seconds = validation.positive("seconds", seconds)
-    if not 1e-3 <= seconds <= 60:
-        raise ValueError(f"seconds must be from 0.001 to 60, got {seconds!r}")
-    return seconds
-
-
-def run_learner(function, args: tuple, seconds: float = TIME_LIMIT_S):
-    """Call the learner's function(*args): (result, None), or (None, what went wrong)."""
-    if not isinstance(args, tuple):
-        raise TypeError(f"args must be a tuple, got {type(args).__name__}")
-    seconds = _seconds(seconds)
-    if not callable(function):
-        return None, f"expected a function, got {type(function).__name__} {function!r:.40}"
-    try:
-        with _restored_state(), warnings.catch_warnings(), _time_limit(seconds):
-            warnings.simplefilter("ignore")  # the learner's own warnings stay out of the feedback
-            return function(*args), None
-    except _TimeUp:
-        return None, f"it ran for more than {seconds:g} s (an endless loop?)"
-    except RecursionError:
-        return None, "it called itself without end (RecursionError)"
-    except Exception as error:  # the learner's code: say what it raised
-        return None, f"it raised {type(error).__name__}: {str(error)[:120]}"
-
-
-def _as_array(result):
-    """The learner's result as a float array, or a sentence saying why it is not numbers."""
-    if isinstance(result, torch.Tensor) and not result.is_complex():
+def _numbers(result, finite: bool = True) -> dict:
+    """In the child: the learner's result as plain data (numbers with a shape, text, or why not).
+    Converting runs here, under the time limit, whatever __array__ or __float__ does."""
+    if result is None:
+        return {"kind": "none"}
+    if isinstance(result, bool):
+        return {"kind": "not numbers", "text": f"it returned {result}, not numbers"}
+    if isinstance(result, str):
+        return {"kind": "text", "text": result[:200]}
+    if isinstance(result, torch.Tensor):
+        if result.is_complex() or result.device.type == "meta":
+            return {"kind": "not numbers", "text": f"it returned a {result.dtype} tensor on "
+                    f"{result.device.type}, not numbers"}
         result = result.detach().cpu().double().numpy()
-    if isinstance(result, (str, bytes, dict)) or result is None:
-        return f"it returned {type(result).__name__} {result!r:.40}, not numbers"
+    bad = f"it returned {_describe(result)}, not numbers"
+    if isinstance(result, (bytes, dict)):
+        return {"kind": "not numbers", "text": bad}
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error")
             array = np.asarray(result, dtype=float)
     except (TypeError, ValueError, OverflowError, RuntimeWarning, np.exceptions.ComplexWarning):
-        return f"it returned {type(result).__name__} {result!r:.40}, not numbers"
-    if not np.isfinite(array).all():
-        return f"it returned {array.tolist()!r:.60}: NaN or inf, not a finite answer"
-    return array
+        return {"kind": "not numbers", "text": bad}
+    if array.size > _MAX_NUMBERS:
+        return {"kind": "not numbers", "text": f"it returned {array.size:,} numbers, far more "
+                "than the answer has"}
+    if finite and not np.isfinite(array).all():
+        return {"kind": "not numbers", "text": f"it returned {readable(array.tolist())}: NaN "
+                "or inf, not a finite answer"}
+    return {"kind": "numbers", "shape": list(array.shape), "data": array.ravel().tolist()}
 
 
-def _matches(got: np.ndarray, want, rel_tol: float = 1e-4) -> bool:
-    want = np.asarray(want, dtype=float)
-    return got.shape == want.shape and bool(np.allclose(got, want, rtol=rel_tol, atol=1e-9))
+def _call(function, args) -> dict:
+    """In the child: one call, its result, and the arguments it changed in place."""
+    reply = _numbers(function(*args))
+    reply["args"] = [_numbers(arg, False) | ({"grad": _numbers(arg.grad, False)} if isinstance(
+        arg, torch.Tensor) else {}) if isinstance(arg, (np.ndarray, torch.Tensor)) else None
+        for arg in args]
+    return reply
+
+
+def _run_case(function, args) -> dict:
+    """In the child: one case's result as plain data."""
+    return _numbers(function(*args))
+
+
+def _decode(reply):
+    """Back in the parent: (float array, None), (None, None) for None, or (None, problem)."""
+    if not isinstance(reply, dict) or not isinstance(reply.get("kind"), str):
+        return None, "its reply could not be read"
+    kind = reply["kind"]
+    if kind == "none":
+        return None, None
+    if kind == "text":
+        return None, f"it returned the text {str(reply.get('text'))!r:.40}, not numbers"
+    if kind == "numbers":
+        shape, data = reply.get("shape"), reply.get("data")
+        if isinstance(shape, list) and all(type(n) is int and n >= 0 for n in shape) and \
+                isinstance(data, (list, float, int)) and not isinstance(data, bool):
+            data = [data] if not isinstance(data, list) else data
+            if len(data) == math.prod(shape) <= _MAX_NUMBERS and all(
+                    type(x) in (float, int) for x in data):
+                return np.array(data, dtype=float).reshape(shape), None
+        return None, "its reply could not be read"
+    return None, str(reply.get("text", "its reply could not be read"))
+
+
+def run_learner(function, args: tuple, seconds: float | None = None):
+    """Call the learner's function(*args) in the sandbox: (result, None) or (None, problem).
+    The result comes back as plain data: None, text, a float (any one number) or a float array.
+    A tensor or array in args that the function changed in place (values, and a tensor's .grad)
+    is changed the same way here, as if the function had run in this process."""
+    if not isinstance(args, tuple):
+        raise TypeError(f"args must be a tuple, got {type(args).__name__}")
+    seconds = sandbox._seconds(seconds)
+    if not callable(function):
+        return None, f"expected a function, got {_describe(function)}"
+    outcome = sandbox.run([lambda function=function, args=args: _call(function, args)], seconds)
+    if outcome.problem is not None:
+        return None, outcome.problem
+    reply = outcome.values[0]
+    if isinstance(reply, dict) and reply.get("kind") == "text":
+        return str(reply.get("text")), None
+    result, problem = _decode(reply)
+    if problem is None:
+        problem = _copy_back(args, reply.get("args"))
+    if problem is not None:
+        return None, problem
+    if result is None:
+        return None, _printed_instead(outcome.printed[0])
+    return (float(result.reshape(-1)[0]) if result.size == 1 else result), None
+
+
+def _copy_back(args: tuple, replies) -> str | None:
+    """Make the in-place changes the function made in the child to tensors and arrays here."""
+    if not isinstance(replies, list) or len(replies) != len(args):
+        return "its reply could not be read"
+    for arg, reply in zip(args, replies):
+        if reply is None or not isinstance(arg, (np.ndarray, torch.Tensor)):
+            continue
+        values, problem = _decode(reply)
+        if problem is not None or values is None or values.shape != tuple(arg.shape):
+            return problem or "it changed the shape of an argument"
+        if isinstance(arg, np.ndarray):
+            if arg.flags.writeable and arg.dtype.kind in "iuf":
+                arg[...] = values
+            continue
+        with torch.no_grad():
+            arg.copy_(torch.as_tensor(values, dtype=arg.dtype))
+        if arg.is_leaf and arg.requires_grad:
+            grad, problem = _decode(reply.get("grad"))
+            if problem is not None:
+                return problem
+            arg.grad = None if grad is None else torch.as_tensor(grad, dtype=arg.dtype)
+    return None
+
+
+def _printed_instead(printed: str) -> str | None:
+    if printed.strip():
+        text = " ".join(printed.split())
+        text = text if len(text) <= 60 else text[:57] + "..."
+        return f"your function printed {text!r} but returned None: use return, not print"
+    return None
 
 
 @dataclass(frozen=True)
@@ -123,40 +158,79 @@ class Case:
     expected: object
 
 
-def check_function(function, cases, slips=(), seconds: float = TIME_LIMIT_S) -> Feedback:
-    """Run the learner's function on each Case; say which case failed and how.
-    slips: (what, rule, diagnosis), where rule(*args) computes what that slip returns."""
+def _matches(got: np.ndarray, want, rel_tol: float = 1e-4) -> bool:
+    want = np.asarray(want, dtype=float)
+    return got.shape == want.shape and bool(np.allclose(got, want, rtol=rel_tol, atol=1e-9))
+
+
+def check_function(function, cases, slips=(), seconds: float | None = None) -> Feedback:
+    """Run the learner's function on each Case in the sandbox; say which case failed and how.
+    slips: (what, rule, diagnosis), where rule(*args) computes what that slip returns; a slip is
+    named only when it gives what the function gave on every case."""
     if not isinstance(cases, (list, tuple)) or not cases or not all(
             isinstance(case, Case) for case in cases):
         raise TypeError("cases must be a non-empty list of Case(label, make_args, expected)")
     if not isinstance(slips, (list, tuple)) or not all(
             isinstance(slip, tuple) and len(slip) == 3 and callable(slip[1]) for slip in slips):
         raise TypeError("slips must be a list of (what, rule, diagnosis), rule a function")
-    seconds = _seconds(seconds)
-    results = []
-    for n, case in enumerate(cases):
-        result, problem = run_learner(function, case.make_args(), seconds)
-        if problem is None and result is None:
-            if n == 0:
-                return Feedback(NOT_ATTEMPTED, "Not attempted yet: the function returns None.")
-            problem = "it returned None"
-        if problem is None:
-            result = _as_array(result)
-            problem = result if isinstance(result, str) else None
-        if problem is not None:
-            return Feedback(WRONG, f"Case {case.label}: {problem}.")
-        results.append(result)
+    seconds = sandbox._seconds(seconds)
+    if not callable(function):
+        return Feedback(WRONG, f"Case {cases[0].label}: expected a function, got "
+                        f"{_describe(function)}.")
+    with sandbox.kept_state():
+        steps = [functools.partial(_run_case, function, case.make_args()) for case in cases]
+        outcome = sandbox.run(steps, seconds)
+        results = []
+        for n, case in enumerate(cases):
+            if n == len(outcome.values):
+                return Feedback(WRONG, f"Case {case.label}: {outcome.problem}.")
+            result, problem = _decode(outcome.values[n])
+            if problem is None and result is None:
+                problem = _printed_instead(outcome.printed[n])
+                if problem is None and n == 0:
+                    return Feedback(NOT_ATTEMPTED, "Not attempted yet: the function returns "
+                                    "None.")
+                problem = problem or "it returned None"
+            if problem is not None:
+                return Feedback(WRONG, f"Case {case.label}: {problem}.")
+            results.append(result)
+        return _judge(results, cases, slips)
+
+
+def _judge(results, cases, slips) -> Feedback:
     wrong = [n for n, case in enumerate(cases) if not _matches(results[n], case.expected)]
-    if wrong:
-        case = cases[wrong[0]]
-        slipped = [(what, diagnosis, [_matches(got, rule(*c.make_args()))
-                                      for got, c in zip(results, cases)])
-                   for what, rule, diagnosis in slips]
-        slipped.sort(key=lambda slip: not all(slip[2]))  # a slip that explains every case first
-        for what, diagnosis, matched in slipped:
-            if matched[wrong[0]]:
-                return Feedback(WRONG, f"Case {case.label}: that is {what}. {diagnosis}")
-        want = np.asarray(case.expected, dtype=float)
-        return Feedback(WRONG, f"Case {case.label}: expected {want.tolist()!r:.80}, got "
-                        f"{results[wrong[0]].tolist()!r:.80}.")
-    return Feedback(CORRECT, f"Correct: right on all {len(cases)} cases.")
+    if not wrong:
+        return Feedback(CORRECT, f"Correct: right on all {len(cases)} cases.")
+    case = cases[wrong[0]]
+    named = [f"that is {what}. {diagnosis}" for what, rule, diagnosis in slips
+             if all(_matches(got, rule(*c.make_args())) for got, c in zip(results, cases))]
+    if named:
+        return Feedback(WRONG, f"Case {case.label}: " + " Or: ".join(named))
+    return Feedback(WRONG, f"Case {case.label}: "
+                    f"{_difference(np.asarray(case.expected, dtype=float), results[wrong[0]])}.")
+
+
+def _difference(want: np.ndarray, got: np.ndarray) -> str:
+    """Expected and got side by side, with enough digits that the entries that differ differ."""
+    if want.shape != got.shape:
+        return f"expected {_shown(want, 4)}, got {_shown(got, 4)}"
+    differ = np.argwhere(~np.isclose(got, want, rtol=1e-4, atol=1e-9))
+    digits = next((d for d in range(4, 18) if all(
+        readable(float(want[tuple(i)]), d) != readable(float(got[tuple(i)]), d)
+        for i in differ[:3])), 17)
+    text = f"expected {_shown(want, digits)}, got {_shown(got, digits)}"
+    if want.ndim:
+        text += f"; {len(differ)} of {want.size} entries differ, " + "; ".join(
+            f"at {list(map(int, i))} expected {readable(float(want[tuple(i)]), digits)}, got "
+            f"{readable(float(got[tuple(i)]), digits)}" for i in differ[:3])
+    return text
+
+
+def _shown(array: np.ndarray, digits: int) -> str:
+    if array.ndim == 0:
+        return readable(float(array), digits)
+    shape = f"{array.size} numbers" if array.ndim == 1 else "shape " + "x".join(
+        map(str, array.shape))
+    if array.size <= 9:
+        return f"{readable(array.tolist(), digits)} ({shape})"
+    return f"an array of {shape}"

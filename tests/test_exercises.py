@@ -1,7 +1,10 @@
 """The checker mechanism: numbers, choices, hints and worked solutions.
 Every lesson's own exercises are tested in tests/test_exercises_lessons.py."""
+import random
+import time
 from fractions import Fraction
 
+import numpy as np
 import pytest
 import torch
 
@@ -89,3 +92,145 @@ def test_right_to_two_digits_is_close_not_wrong():
     assert "four significant" not in exercises.check_number(27, 26, whole=True).message
     slip = [exercises.Mistake(0.0557, "a known slip")]
     assert "a known slip" in exercises.check_number(0.0557, 1 / 18, slip).message
+
+
+# --- Issue 21: answers that attack the checker get a message, never an exception --------------
+
+class _Sized:
+    size = 1  # looks like a one-element array, but has no .item()
+
+
+class _LoopingFloat(float):
+    def __float__(self):
+        while True:
+            pass
+
+
+class _RaisingProperty:
+    @property
+    def size(self):
+        raise RuntimeError("a property that raises")
+
+    @property
+    def __class__(self):
+        raise RuntimeError("a __class__ that raises")
+
+
+class _LyingMeta(type):
+    def __eq__(cls, other):
+        raise RuntimeError("a metaclass whose == raises")
+
+    __hash__ = type.__hash__
+
+
+class _Metaclassed(metaclass=_LyingMeta):
+    pass
+
+
+class _Liar(str):
+    def __eq__(self, other):
+        return True
+
+    __hash__ = str.__hash__
+
+    def strip(self, *args):
+        return self
+
+    def lower(self):
+        return self
+
+
+@pytest.mark.parametrize("make", [
+    lambda: torch.empty((), device="meta"), lambda: torch.empty(1, device="meta"), _Sized,
+    lambda: _LoopingFloat(0.5), _RaisingProperty, lambda: torch.tensor([0.5 + 1j]),
+    lambda: np.array([object()]), lambda: np.array(["0.5"]),
+    lambda: torch.tensor(0.5).to_sparse(), lambda: 10**5000, lambda: Fraction(10**400, 3),
+    _Metaclassed,
+], ids=["meta 0-d", "meta 1", "size 1 no item", "looping float", "raising properties",
+        "complex", "object array", "text array", "sparse", "huge int", "huge fraction",
+        "metaclass whose == raises"])
+def test_check_number_answers_any_object_with_a_message(make):
+    start = time.perf_counter()
+    feedback = exercises.check_number(make(), 0.5)
+    assert feedback.status == "wrong" and feedback.message, feedback
+    assert time.perf_counter() - start < 3.0
+
+
+def test_check_number_still_reads_a_number_it_cannot_trust_in_a_separate_process():
+    assert exercises.check_number(_Half(), 0.5).correct
+
+
+class _Half:
+    size = 1
+
+    def item(self):
+        return 0.5
+
+
+def test_check_choice_refuses_text_that_compares_equal_to_anything():
+    feedback = exercises.check_choice(_Liar("b"), "a", ["a", "b"])
+    assert feedback.status == "wrong" and "kind of str" in feedback.message, feedback
+    for hostile in (_RaisingProperty(), _Metaclassed(), _LoopingFloat(1.0)):
+        assert exercises.check_choice(hostile, "a", ["a", "b"]).status == "wrong"
+    assert exercises.check_choice(np.str_("a"), "a", ["a", "b"]).correct
+
+
+def test_two_slips_with_one_value_are_both_named():
+    mistakes = [exercises.Mistake(27, "first slip."), exercises.Mistake(27, "second slip.")]
+    message = exercises.check_number(27, 54, mistakes).message
+    assert "first slip." in message and "second slip." in message
+
+
+@pytest.mark.parametrize("value, text", [
+    (1.3599999999999999, "1.36"), (0.09000000000000359, "0.09"), (4645150.0, "4,645,150"),
+    (4645150, "4,645,150"), (1 / 18, "0.05556"), (-23.04, "-23.04"), (1e-7, "1e-7"),
+    (2.5e20, "2.5e20"), (0.0, "0"), ([1.0, 2 / 3, 1 / 3], "[1, 0.6667, 0.3333]"),
+    (12345.678, "12,346"), (np.float32(1.36), "1.36"),
+])
+def test_numbers_read_as_a_person_writes_them(value, text):
+    assert exercises.readable(value) == text
+
+
+def test_feedback_and_solutions_print_readable_numbers():
+    assert exercises.check_number(4645150, 4645150, whole=True).message == "Correct: 4,645,150."
+    assert repr(exercises.Solution(("step",), 1.3599999999999999)) == "step\nAnswer: 1.36"
+    assert repr(exercises.Solution(("step",), [0.09000000000000359, 2.0])).endswith(
+        "Answer: [0.09, 2]")
+
+
+def _rng_draws():
+    return np.random.rand(), torch.rand(1).item(), random.random()
+
+
+def _seed():
+    np.random.seed(0)
+    torch.manual_seed(0)
+    random.seed(0)
+
+
+def _every_exercise():
+    import importlib
+    import pkgutil
+
+    import lessons_lib
+    for info in pkgutil.iter_modules(lessons_lib.__path__):
+        if info.name.startswith("exercises_") and info.name[10:].isdigit():
+            module = importlib.import_module(f"lessons_lib.{info.name}")
+            for name in module.BOOK.names:
+                yield module, name
+
+
+@pytest.mark.parametrize("module, name", list(_every_exercise()),
+                         ids=lambda v: v if isinstance(v, str) else v.__name__.split(".")[-1])
+def test_checkers_and_solutions_leave_the_rng_streams_alone(module, name):
+    """After manual_seed(0), torch.rand(1) must still give 0.4963 after any check (issue 21)."""
+    _seed()
+    want = _rng_draws()
+    _seed()
+    checker = getattr(module, name)
+    solved = module.solution(name)
+    if name in getattr(module, "ANSWERS", {}):
+        checker(solved.answer)
+    else:
+        checker(lambda *args: None)
+    assert _rng_draws() == want

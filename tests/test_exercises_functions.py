@@ -1,6 +1,8 @@
 """The runner for "write the function" exercises: whatever the learner's function does, the
 checker answers with Feedback naming the case, and leaves global state as it found it."""
 import math
+import sys
+import time
 import warnings
 
 import numpy as np
@@ -42,7 +44,7 @@ def _warns(x):
     (lambda x: 1 / 0, "wrong", "x=1.0: it raised ZeroDivisionError"),
     (lambda x: math.nan, "wrong", "NaN"),
     (lambda x: "2", "wrong", "not numbers"),
-    (lambda x: [2 * x, 0], "wrong", "expected 2.0, got [2.0, 0.0]"),
+    (lambda x: [2 * x, 0], "wrong", "expected 2, got [2, 0] (2 numbers)"),
     (lambda x: 3 * x, "wrong", "that is triple. No."),
     (_loops, "wrong", "more than 0.2 s"),
     (_recurses, "wrong", "RecursionError"),
@@ -76,3 +78,245 @@ def test_check_function_and_run_learner_reject_bad_setups():
     with pytest.raises(TypeError, match="args"):
         exercises_functions.run_learner(lambda x: x, [1])
     assert exercises_functions.run_learner(lambda x: x + 1, (1,)) == (2, None)
+
+
+# --- Issue 21: a function that attacks the checker gets Feedback, and changes nothing here ------
+# Each test below failed on the checker that ran the function in the notebook's own process.
+
+def _chain_cases():
+    from lessons_lib import exercises_03
+    return exercises_03.chain_gradient
+
+
+def _reads_the_stack(x, w, b, y_true):
+    """Look up the call stack for the checker's cases and return the expected value."""
+    import sys
+    frame = sys._getframe(1)
+    while frame is not None:
+        for value in list(frame.f_locals.values()):
+            for case in value if isinstance(value, list) else [value]:
+                if type(case).__name__ == "Case" and case.make_args() == (x, w, b, y_true):
+                    return case.expected
+        frame = frame.f_back
+    return 0.0
+
+
+def _reads_the_heap(x, w, b, y_true):
+    import gc
+    for case in gc.get_objects():
+        if type(case).__name__ == "Case" and case.make_args() == (x, w, b, y_true):
+            return case.expected
+    return 0.0
+
+
+def _patches_allclose(x, w, b, y_true):
+    np.allclose = lambda *args, **kwargs: True
+    return 0.0
+
+
+def _patches_the_feedback(x, w, b, y_true):
+    from lessons_lib import exercises
+    exercises.Feedback.correct = property(lambda self: True)
+    exercises_functions._judge = lambda *args: exercises.Feedback("correct", "Correct")
+    exercises_functions.check_function.__globals__["_judge"] = exercises_functions._judge
+    return 0.0
+
+
+@pytest.mark.parametrize("cheat", [_reads_the_stack, _reads_the_heap, _patches_allclose,
+                                   _patches_the_feedback])
+def test_a_function_cannot_read_the_answers_or_patch_the_judge(cheat):
+    allclose, correct = np.allclose, exercises_functions.Feedback.correct
+    feedback = _chain_cases()(cheat)
+    assert feedback.status == "wrong", feedback
+    assert np.allclose is allclose and exercises_functions.Feedback.correct is correct
+
+
+def _training_step_reads_the_stack(w, x, y_true, lr):
+    """exercises_02 holds the right run in a local `expected` while the learner's step runs."""
+    import sys
+    frame = sys._getframe(1)
+    while frame is not None:
+        expected = frame.f_locals.get("expected")
+        if hasattr(expected, "steps"):
+            step = 0 if w.item() == frame.f_locals.get("w0") else 1
+            with torch.no_grad():
+                w.fill_(expected.steps[step].w)
+            return expected.steps[step].loss
+        frame = frame.f_back
+    return 0.0
+
+
+def test_a_training_step_cannot_read_the_answers_either():
+    from lessons_lib import exercises_02
+    assert exercises_02.training_step(_training_step_reads_the_stack).status == "wrong"
+
+
+def _bare_except_loop(x):
+    while True:
+        try:
+            while True:
+                pass
+        except:  # noqa: E722  the exploit: swallow whatever the time limit raises
+            pass
+
+
+def _long_c_call(x):
+    return sum(range(10**14))  # one C call: no Python-level signal handler runs inside it
+
+
+class _LoopingArray:
+    def __array__(self, *args, **kwargs):
+        while True:
+            pass
+
+
+def _ignores_signals(x):
+    import signal
+    for sig in (signal.SIGALRM, signal.SIGTERM, signal.SIGINT, signal.SIGXCPU):
+        signal.signal(sig, signal.SIG_IGN)
+    signal.setitimer(signal.ITIMER_REAL, 0)  # and cancels any timer set around it
+    while True:
+        pass
+
+
+@pytest.mark.parametrize("function", [_bare_except_loop, _long_c_call, _ignores_signals,
+                                      lambda x: _LoopingArray()])
+def test_no_function_outlasts_the_time_limit(function):
+    start = time.perf_counter()
+    feedback = exercises_functions.check_function(function, _cases(), seconds=0.3)
+    assert feedback.status == "wrong" and "more than 0.3 s" in feedback.message, feedback
+    assert time.perf_counter() - start < 2.0
+
+
+def test_feedback_within_3_s_for_a_function_that_never_returns():
+    start = time.perf_counter()
+    feedback = _chain_cases()(lambda *args: time.sleep(10**6))
+    assert "more than 2 s" in feedback.message and time.perf_counter() - start < 3.0
+
+
+def test_a_timer_around_the_check_keeps_running():
+    import signal
+    previous = signal.signal(signal.SIGALRM, lambda *args: None)
+    signal.setitimer(signal.ITIMER_REAL, 100.0)
+    try:
+        assert exercises_functions.check_function(lambda x: 2 * x, _cases()).correct
+        assert signal.getitimer(signal.ITIMER_REAL)[0] > 90
+        assert not exercises_functions.check_function(_ignores_signals, _cases(), seconds=0.2
+                                                      ).correct
+        assert signal.getitimer(signal.ITIMER_REAL)[0] > 90
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _exits(x):
+    import sys
+    sys.exit(0)
+
+
+def _exits_hard(x):
+    import os
+    os._exit(3)
+
+
+@pytest.mark.parametrize("function, words", [(_exits, "sys.exit()"), (_exits_hard, "exit code 3"),
+                                             (lambda x: exit(), "sys.exit()")])
+def test_exiting_ends_only_the_function(function, words):
+    feedback = exercises_functions.check_function(function, _cases(), seconds=1.0)
+    assert feedback.status == "wrong" and words in feedback.message, feedback
+
+
+def _changes_everything(x):
+    import os
+    import random
+
+    import matplotlib
+
+    from lessons_lib import conv2d
+    np.random.seed(1)
+    torch.manual_seed(1)
+    random.seed(1)
+    np.set_printoptions(precision=1)
+    np.seterr(all="raise")
+    matplotlib.rcParams["lines.linewidth"] = 9.0
+    torch.autograd.set_detect_anomaly(True)
+    sys.setrecursionlimit(80)
+    os.chdir("/")
+    conv2d.IMAGE[0, 0] = 999
+    torch.set_grad_enabled(False)
+    return 2 * x
+
+
+def _state():
+    import os
+    import random
+
+    import matplotlib
+
+    from lessons_lib import conv2d
+    return (np.random.rand(), torch.rand(1).item(), random.random(), np.get_printoptions(),
+            np.geterr(), matplotlib.rcParams["lines.linewidth"],
+            torch.is_anomaly_enabled(), sys.getrecursionlimit(), os.getcwd(),
+            conv2d.IMAGE.tolist(), torch.is_grad_enabled())
+
+
+def _seeded_state():
+    import random
+    np.random.seed(0)
+    torch.manual_seed(0)
+    random.seed(0)
+    return _state()
+
+
+def test_a_function_leaves_no_state_changed():
+    before = _seeded_state()
+    np.random.seed(0)
+    torch.manual_seed(0)
+    import random
+    random.seed(0)
+    assert exercises_functions.check_function(_changes_everything, _cases()).correct
+    assert _state() == before
+
+
+def test_printing_instead_of_returning_is_named():
+    feedback = exercises_functions.check_function(lambda x: print(2 * x), _cases())
+    assert feedback.status == "wrong", feedback
+    assert "printed '2.0' but returned None: use return" in feedback.message
+
+
+def test_a_slip_is_named_only_when_it_explains_every_case():
+    # the square inside the loss forgotten: equal to dloss/d(w * x) on the first case only
+    feedback = _chain_cases()(lambda x, w, b, y_true: 2 * ((w * x + b) - y_true) * 2 * (
+        w * x + b) * x)
+    assert "dloss/d(w * x)" not in feedback.message, feedback
+    assert "expected" in feedback.message and "got" in feedback.message
+
+
+def test_the_difference_is_shown_not_cut_off():
+    from lessons_lib import exercises_06
+
+    def less_or_equal(kernels):
+        size = np.abs(np.asarray(kernels))
+        return (size[1:] <= size[:-1]).mean(axis=0)
+    feedback = exercises_06.towards_zero(less_or_equal)
+    assert feedback.status == "wrong", feedback
+    assert "entries differ, at [" in feedback.message, feedback
+    want, got = feedback.message.split("expected ")[2].split(", got ")[:2]
+    assert want != got.split(";")[0]
+
+
+def test_a_train_step_is_right_with_grad_mode_off_in_an_earlier_cell():
+    from lessons_lib import exercises_02
+
+    def step(w, x, y_true, lr):
+        loss = (w * x - y_true) ** 2
+        loss.backward()
+        with torch.no_grad():
+            w -= lr * w.grad
+        w.grad.zero_()
+        return loss.item()
+    torch.set_grad_enabled(False)
+    try:
+        assert exercises_02.training_step(step).correct
+    finally:
+        torch.set_grad_enabled(True)

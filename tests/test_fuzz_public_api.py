@@ -152,7 +152,8 @@ def _checker(module, name):
     defaults = {p.name: p.default for p in inspect.signature(fn).parameters.values()
                 if p.default is not inspect.Parameter.empty}
     return Target(f"{module.__name__.split('.')[-1]}.{name}", fn,
-                  lambda: {"answer": None} | defaults, examples=25)
+                  lambda: {"answer": None} | defaults, examples=25,
+                  bad=st.one_of(BAD, HOSTILE_ANSWERS))
 
 
 # --- Good arguments for lessons 05-08's modules (the integration rows) ---------------------
@@ -200,6 +201,103 @@ EXERCISE_MODULES = [exercises_00, exercises_01, exercises_02, exercises_03, exer
                     *(importlib.import_module(f"lessons_lib.exercises_0{n}") for n in (5, 6, 7)),
                     exercises_08, exercises_09]
 EXERCISES_FUNCTIONS = importlib.import_module("lessons_lib.exercises_functions")
+SANDBOX = importlib.import_module("lessons_lib.sandbox")
+
+
+# Hostile answers and functions (issue 21): objects whose own code misbehaves, and functions
+# that attack the checker. A checker must answer each with Feedback, in time, changing nothing.
+class _Sized:
+    size = 1  # looks like a one-element array, but has no .item()
+
+
+class _LoopingFloat(float):
+    def __float__(self):
+        while True:
+            pass
+
+
+class _RaisingProperties:  # (a raising __class__ and a metaclass whose == raises are in
+    @property                  # tests/test_exercises.py: they break Hypothesis itself)
+    def size(self):
+        raise RuntimeError("a property that raises")
+
+
+class _Liar(str):
+    def __eq__(self, other):
+        return True
+
+    __hash__ = str.__hash__
+
+    def strip(self, *args):
+        return self
+
+
+HOSTILE_ANSWERS = st.sampled_from([
+    lambda: torch.empty((), device="meta"), _Sized, lambda: _LoopingFloat(0.5),
+    _RaisingProperties, lambda: _Liar("a"), lambda: 10**5000,
+    lambda: torch.tensor(0.5).to_sparse(), lambda: np.array([object()]),
+]).map(lambda make: make())
+
+
+class _LoopingArray:
+    def __array__(self, *args, **kwargs):
+        while True:
+            pass
+
+
+class _BadError(Exception):
+    def __str__(self):
+        raise RuntimeError("an error whose text raises")
+
+
+def _loops(*args):
+    while True:
+        try:
+            while True:
+                pass
+        except:  # noqa: E722  swallow whatever a time limit raises
+            pass
+
+
+def _exits(*args):
+    import sys
+    sys.exit(0)
+
+
+def _exits_hard(*args):
+    import os
+    os._exit(3)
+
+
+def _patches_the_judge(*args):
+    np.allclose = lambda *a, **k: True
+    exercises.Feedback.correct = property(lambda self: True)
+    return 0.0
+
+
+def _changes_state(*args):
+    import os
+    import random
+    np.random.seed(1)
+    torch.manual_seed(1)
+    random.seed(1)
+    np.seterr(all="raise")
+    torch.set_grad_enabled(False)
+    os.chdir("/")
+    conv2d.IMAGE[0, 0] = 999
+    return 0.0
+
+
+def _raises_bad_error(*args):
+    raise _BadError
+
+
+HOSTILE_FUNCTIONS = st.sampled_from([
+    _loops, _exits, _exits_hard, _patches_the_judge, _changes_state, _raises_bad_error,
+    lambda *args: _LoopingArray(), lambda *args: torch.empty(3, device="meta"),
+    lambda *args: np.ones(10**6), lambda *args: print("0.5"), lambda *args: [[[]]] * 3,
+    lambda *args: _Sized(), lambda *args: _RaisingProperties(),
+])
 
 
 def _learner_function_rows():
@@ -212,22 +310,38 @@ def _learner_function_rows():
             argument = next(iter(inspect.signature(fn).parameters))
             yield Target(f"{module.__name__.split('.')[-1]}.{name}", fn,
                          lambda argument=argument: {argument: lambda *args: None},
-                         fuzzed=(argument,), examples=15)
+                         fuzzed=(argument,), examples=15,
+                         bad=st.one_of(BAD, HOSTILE_FUNCTIONS, HOSTILE_FUNCTIONS))
 
 
 EXERCISE_TARGETS = [
     Target("exercises.check_number", exercises.check_number,
            lambda: {"answer": 0.5, "expected": 0.5, "mistakes": [exercises.Mistake(1.0, "x")],
                     "rel_tol": 1e-3, "abs_tol": 1e-9, "whole": False}, examples=25),
+    Target("exercises.check_number", exercises.check_number,  # hostile answers
+           lambda: {"answer": 0.5, "expected": 0.5, "mistakes": [exercises.Mistake(1.0, "x")]},
+           fuzzed=("answer",), examples=15, bad=HOSTILE_ANSWERS),
     Target("exercises.check_choice", exercises.check_choice,
            lambda: {"answer": "a", "expected": "a", "options": ["a", "b"],
                     "mistakes": [exercises.Mistake("b", "x")]}, examples=25),
+    Target("exercises.check_choice", exercises.check_choice,  # hostile answers
+           lambda: {"answer": "a", "expected": "a", "options": ["a", "b"]},
+           fuzzed=("answer",), examples=15, bad=HOSTILE_ANSWERS),
+    Target("exercises.readable", exercises.readable, lambda: {"value": 1.36, "digits": 4}),
     Target("exercises_functions.check_function", EXERCISES_FUNCTIONS.check_function,
            lambda: {"function": lambda x: 2 * x,
                     "cases": [EXERCISES_FUNCTIONS.Case("x=1", lambda: (1.0,), 2.0)],
                     "slips": [("triple", lambda x: 3 * x, "No.")], "seconds": 1.0}),
+    Target("exercises_functions.check_function", EXERCISES_FUNCTIONS.check_function,
+           lambda: {"function": lambda x: 2 * x,  # hostile functions
+                    "cases": [EXERCISES_FUNCTIONS.Case("x=1", lambda: (1.0,), 2.0)]},
+           fuzzed=("function",), examples=20, bad=HOSTILE_FUNCTIONS),
     Target("exercises_functions.run_learner", EXERCISES_FUNCTIONS.run_learner,
            lambda: {"function": lambda x: x + 1, "args": (1,), "seconds": 1.0}),
+    Target("exercises_functions.run_learner", EXERCISES_FUNCTIONS.run_learner,
+           lambda: {"function": lambda x: x + 1, "args": (torch.ones(2),)},  # hostile functions
+           fuzzed=("function",), examples=20, bad=HOSTILE_FUNCTIONS),
+    Target("sandbox.run", SANDBOX.run, lambda: {"steps": [lambda: 1.5], "seconds": 1.0}),
     *[_checker(module, name) for module in EXERCISE_MODULES for name in module.ANSWERS],
     *_learner_function_rows(),
 ]
@@ -619,6 +733,8 @@ NOT_FUZZED = {
     "exercises.Hints.with_help": "kept as it is (issue 16)",
     "exercises.Hints.names": "a property",
     "exercises_functions.Case": "a record: one case a learner's function is run on",
+    "sandbox.Outcome": "a record that sandbox.run returns",
+    "sandbox.kept_state": "a context manager with no arguments; every checker row runs it",
     "gradient_descent.Step": "a record that descend returns",
     "gradient_descent.History": "a record that descend returns",
     "gradient_descent.History.weights": "a property",
@@ -732,6 +848,7 @@ def _call(target: Target, arguments: dict, replaced: list[str]) -> str:
 @pytest.mark.parametrize("target", TARGETS, ids=lambda target: target.name)
 def test_bad_input_ends_in_a_result_a_named_error_or_diverged(target, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # save_figure writes here, never into the repository
+    monkeypatch.setattr(SANDBOX, "TIME_LIMIT_S", 0.5)  # a hostile function's endless loop
     fuzzable = list(target.fuzzed or (n for n in target.good() if n != "self"))
     for arguments in target.diverging:
         outcome = _call(target, target.good() | arguments, list(arguments))
