@@ -231,6 +231,11 @@ def test_training_step_accepts_a_right_step_and_diagnoses_slips():
     (exercises_04, "bias_gradient", 9.0, "Half"),  # (12.5 - 17.5 + 18.5 + 4.5) / 2
     (exercises_04, "centre_pixel_gradient", 54.0, "by the pixel"),  # 3 * 18
     (exercises_04, "zeroing_lr", 19.0, "Upside down"),  # 57 / 3
+    (exercises_04, "bias_shift", 2.0, "ONE blame score"),  # 2 x 1: one output's blame
+    (exercises_04, "bias_shift", 4.0, "moves twice as far"),  # 4 x 1: the errors, no 2
+    (exercises_04, "lr_limit", 1 / 64.82788, "1 / (largest curvature)"),
+    (exercises_04, "lr_limit", 2 / 28.0, "one weight alone"),  # 2 / the largest diagonal entry
+    (exercises_04, "lr_limit", 2.086e-5, "lesson's limit"),
     (exercises_08, "forward_multiply_adds", 8 * 256 * 256 * 9, "smaller than the image"),
     (exercises_08, "step_multiply_adds", 16 * 60 * 60 * 25, "forward pass alone"),
 ])
@@ -246,7 +251,11 @@ def test_mistakes_are_the_slips_they_describe(module, name, value, words):
     (exercises_04, "output_top_right", -3.75), (exercises_04, "blame_bottom_left", 18.5),
     (exercises_04, "weight_bottom_right", 37.5 + 37 + 4.5), (exercises_04, "bias_gradient", 18),
     (exercises_04, "centre_pixel_gradient", 12.5 + 35 + 37 + 13.5),
-    (exercises_04, "zeroing_lr", 3 / 57), (exercises_08, "forward_multiply_adds", 8 * 254**2 * 9),
+    (exercises_04, "zeroing_lr", 3 / 57), (exercises_04, "bias_shift", 4 * 2 * 1.0),
+    (exercises_04, "lr_limit", 1 / np.linalg.eigvalsh(np.array(
+        [[2, 0, 1, 3], [0, 1, 3, 0], [1, 3, 0, 2], [3, 0, 2, 1]]).T @ np.array(
+        [[2, 0, 1, 3], [0, 1, 3, 0], [1, 3, 0, 2], [3, 0, 2, 1]])).max()),  # 2 / eig(2 X^T X)
+    (exercises_08, "forward_multiply_adds", 8 * 254**2 * 9),
     (exercises_08, "step_multiply_adds", 2 * 16 * 60**2 * 25),
 ])
 def test_right_answers_worked_by_hand(module, name, right):
