@@ -5,7 +5,7 @@ import re
 import numpy as np
 import torch
 
-from lessons_lib import conv2d
+from lessons_lib import chain_rule, conv2d
 from lessons_lib.conv2d import IMAGE, KERNEL, TARGET
 from tests import stored_notebooks
 
@@ -229,3 +229,25 @@ def test_lesson_04_autograd_updated_kernel_is_equal_to_the_bit():
         stored_notebooks.load("04")) if "kernel_t.detach() - lr * kernel_t.grad" in
         "".join(c["source"])))
     assert "rtol=0, atol=0)" in source.split("kernel_t.detach() - lr * kernel_t.grad")[1]
+
+
+def test_lesson_03_conv2d_parameter_count_is_out_times_in_k_k_plus_one():
+    for in_channels, out_channels, k in ((1, 1, 3), (4, 16, 3), (16, 32, 5), (3, 8, 5)):
+        layer = torch.nn.Conv2d(in_channels, out_channels, kernel_size=k, device="meta")
+        assert sum(p.numel() for p in layer.parameters()) == out_channels * (
+            in_channels * k * k + 1)
+    shown = stored_notebooks.output_after(stored_notebooks.load("03"), "def conv_parameters(")
+    assert shown.splitlines() == [
+        "Conv2d(1, 1, kernel_size=3): weight (1, 1, 3, 3), bias (1,), 10 parameters",
+        "Conv2d(4, 16, kernel_size=3): weight (16, 4, 3, 3), bias (16,), 592 parameters",
+        "Conv2d(16, 32, kernel_size=5): weight (32, 16, 5, 5), bias (32,), 12,832 parameters"]
+
+
+def test_lesson_03_blame_is_not_split_the_multiply_layer_hands_back_more_than_it_gets():
+    steps = chain_rule.backward(chain_rule.tiny_network(w=3.0, b=-4.0, y_true=1.0), 2.0)
+    multiply = steps[-1]
+    assert (multiply.upstream, multiply.downstream, multiply.param_grad) == (24, 72, 48)
+    assert multiply.downstream + multiply.param_grad > multiply.upstream
+    text = "".join("".join(c["source"]) for c in stored_notebooks.load("03")["cells"]
+                   if c["cell_type"] == "markdown")
+    assert "splits that blame" not in text
