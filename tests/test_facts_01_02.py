@@ -162,3 +162,15 @@ def test_lesson_02_with_a_mean_loss_pieces_are_scaled_by_their_share():
         "whole batch: -45, pieces added as they are: -90, pieces scaled by their share: -45")
     text = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
     assert "The loss of a batch is the sum" not in text and "share of the batch" in text
+
+
+def test_lesson_01_measures_the_curvature_and_says_rarely_not_nobody():
+    g = gradient_descent.grad
+    curvature = (g(3.0 + 1e-3, 2.0, 6.0) - g(3.0 - 1e-3, 2.0, 6.0)) / 2e-3
+    assert round(curvature, 6) == 8.0 == 2 * 2.0**2 and round(2 / curvature, 6) == 0.25
+    assert gradient_descent.lr_regime(0.25, 2.0) == "oscillates forever"
+    assert gradient_descent.lr_regime(0.26, 2.0) == "diverges"
+    nb = stored_notebooks.load("01")
+    assert stored_notebooks.output_after(nb, "curvature = (grad(3.0 + nudge)") == "(8.0, 0.25)"
+    text = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    assert "nobody can compute" not in text and "rarely" in text
