@@ -251,3 +251,14 @@ def test_lesson_03_blame_is_not_split_the_multiply_layer_hands_back_more_than_it
     text = "".join("".join(c["source"]) for c in stored_notebooks.load("03")["cells"]
                    if c["cell_type"] == "markdown")
     assert "splits that blame" not in text
+
+
+def test_lesson_04_power_iteration_finds_the_largest_curvature():
+    shown = stored_notebooks.output_after(stored_notebooks.load("04"), "direction = curved / ")
+    rounds = shown.splitlines()
+    assert rounds[0] == "round 1: largest curvature about 94,200.0"
+    assert all(line.endswith("about 95,887.4") for line in rounds[1:]) and len(rounds) == 5
+    x = conv2d.patches(IMAGE, KERNEL.shape)
+    assert round(np.linalg.eigvalsh(2 * x.T @ x).max(), 1) == 95887.4
+    ones = np.ones(4)
+    assert ones @ (2 * x.T @ x) @ ones / 4 == 94200  # round 1 measures along (1, 1, 1, 1)
