@@ -63,7 +63,9 @@ STEP_CASES = ((0.0, 2.0, 6.0, 0.1), (1.0, 3.0, 6.0, 0.02))  # w0, x, y_true, lr
 
 def _step(train_step, w, x, y_true, lr):
     """One call of the learner's step: (loss, problem)."""
-    returned, problem = run_learner(train_step, (w, torch.tensor(x), torch.tensor(y_true), lr))
+    with torch.enable_grad():  # as in a fresh kernel, even if an earlier cell turned it off
+        returned, problem = run_learner(train_step, (w, torch.tensor(x), torch.tensor(y_true),
+                                                     lr))
     if problem is not None or returned is None:
         return None, problem
     if isinstance(returned, torch.Tensor):

@@ -60,3 +60,20 @@ def test_lesson_03_checkers_and_solutions_leave_torchs_random_numbers_alone():
     for name in exercises_03.ANSWERS:
         getattr(exercises_03, name)(exercises_03.ANSWERS[name]()[0])
     assert torch.equal(torch.rand(1), expected)
+
+
+def test_a_right_train_step_is_right_even_with_grad_mode_turned_off_before():
+    import torch
+
+    def train_step(w, x, y_true, lr):
+        loss = (w * x - y_true) ** 2
+        loss.backward()
+        with torch.no_grad():
+            w -= lr * w.grad
+        w.grad.zero_()
+        return loss.item()
+
+    with torch.no_grad():  # what `torch.set_grad_enabled(False)` in an earlier cell leaves
+        feedback = exercises_02.training_step(train_step)
+        assert not torch.is_grad_enabled()  # and the checker leaves it as it found it
+    assert feedback.correct, feedback
