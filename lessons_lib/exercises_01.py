@@ -14,7 +14,8 @@ REGIMES = (gd.SLOW, gd.ONE_STEP, gd.OVERSHOOT, gd.OSCILLATE, gd.DIVERGE)
 
 def _one_update():
     g = gd.grad(W, X, Y_TRUE)
-    return gd.descend(W, X, Y_TRUE, LR, 1).weights[-1], [
+    # rounded to 12 places: 1.36, as a person writes it (float arithmetic gives 1.3599999999999999)
+    return round(gd.descend(W, X, Y_TRUE, LR, 1).weights[-1], 12), [
         Mistake(W + LR * g, "Right size, wrong sign: did you add the step instead of "
                 "subtracting it? The update goes against the gradient."),
         Mistake(W - LR * g / 2, "Half the step: the derivative of (...)**2 brings down a "

@@ -52,7 +52,7 @@ BOOK.add("accumulated_grad", [
     "The second backward does not overwrite .grad: it adds the same gradient again.",
 ], lambda: Solution((
     f"one backward: 2 * (0 * {ACC_X:g} - {ACC_Y:g}) * {ACC_X:g} = {gd.grad(0.0, ACC_X, ACC_Y):g}",
-    f"two backwards add: 2 * {gd.grad(0.0, ACC_X, ACC_Y):g} = {_accumulated_grad()[0]:g}",
+    f"two backwards add: 2 * ({gd.grad(0.0, ACC_X, ACC_Y):g}) = {_accumulated_grad()[0]:g}",
     f"PyTorch agrees: w.grad = {_torch_grad_twice():g}",
 ), _accumulated_grad()[0]))
 
@@ -63,7 +63,9 @@ STEP_CASES = ((0.0, 2.0, 6.0, 0.1), (1.0, 3.0, 6.0, 0.02))  # w0, x, y_true, lr
 
 def _step(train_step, w, x, y_true, lr):
     """One call of the learner's step: (loss, problem)."""
-    returned, problem = run_learner(train_step, (w, torch.tensor(x), torch.tensor(y_true), lr))
+    with torch.enable_grad():  # as in a fresh kernel, even if an earlier cell turned it off
+        returned, problem = run_learner(train_step, (w, torch.tensor(x), torch.tensor(y_true),
+                                                     lr))
     if problem is not None or returned is None:
         return None, problem
     if isinstance(returned, torch.Tensor):
@@ -126,6 +128,11 @@ def _diagnose(w, before, got, loss, want, step):
     return None
 
 
+def _lesson_losses():
+    """What two train_step calls return on the lesson's example: the loss before each update."""
+    return [round(s.loss, 12) for s in gd.descend(0.0, 2.0, 6.0, 0.1, 2).steps]
+
+
 BOOK.add("training_step", [
     "Five lines: loss = (w * x - y_true) ** 2; loss.backward(); update; zero; return.",
     "The update must change the caller's w in place, untracked: `w -= lr * w.grad` inside a "
@@ -138,9 +145,10 @@ BOOK.add("training_step", [
     "        w -= w.grad * lr",
     "    w.grad.zero_()",
     "    return loss.item()",
-    "the lesson's run: w = " + ", ".join(f"{v:.4g}" for v in gd.descend(0.0, 2.0, 6.0, 0.1,
-                                                                         2).weights),
-), [s.w for s in gd.descend(0.0, 2.0, 6.0, 0.1, 2).steps]))
+    "on the lesson's example (w = 0, x = 2, y_true = 6, lr = 0.1) two calls return the loss "
+    "before each update: " + ", ".join(f"{v:g}" for v in _lesson_losses()),
+    "and leave w at " + ", ".join(f"{s.w:g}" for s in gd.descend(0.0, 2.0, 6.0, 0.1, 2).steps),
+), _lesson_losses()))
 
 
 def _run_grads():
@@ -155,6 +163,9 @@ def _accumulated_grad_at_step_2():
         Mistake(g2, "That is step 2's own gradient, what a zeroed run uses. Without zero_() "
                 "step 1's gradient is still in .grad and gets added to it."),
         Mistake(g1, "That is step 1's gradient alone; step 2's backward added its own to it."),
+        Mistake(g1 + g1, "That adds step 1's gradient twice. Step 2's backward runs at the w "
+                "that step 1's update produced, so its gradient is a new one: compute it at "
+                "that w, then add."),
     ]
 
 

@@ -9,9 +9,9 @@ from lessons_lib.exercises_functions import Case, check_function
 BOOK = Hints("exercises_03")
 hint, solution = BOOK.hint, BOOK.solution
 
-X_OUTER = 2.0  # exercise 1: z = 2x - 1, y = z**3
+X_OUTER = 3.0  # exercise 1: z = 2x - 1, y = z**3 (every slip below has its own value)
 X_CHAIN = 0.5  # exercise 2: the lesson's chain at a new input
-KERNEL_SIZE, IMAGE_SIDE = 5, 28  # exercise 3
+IN_CHANNELS, OUT_CHANNELS, KERNEL_SIZE, IMAGE_SIDE = 3, 8, 5, 28  # exercise 3
 
 
 def _outer_inner():
@@ -32,13 +32,13 @@ def _torch_outer_inner():
 
 
 def outer_inner(answer):
-    """dy/dx for z = 2x - 1, y = z**3, at x = 2: (dy/dz) * (dz/dx)."""
+    """dy/dx for z = 2x - 1, y = z**3, at x = 3: (dy/dz) * (dz/dx)."""
     right, mistakes = _outer_inner()
     return BOOK.with_help("outer_inner", check_number(answer, right, mistakes))
 
 
 BOOK.add("outer_inner", [
-    "Forward first: what is z at x = 2?",
+    f"Forward first: what is z at x = {X_OUTER:g}?",
     "Then two local derivatives, dy/dz = 3z**2 (at that z) and dz/dx = 2, multiplied.",
 ], lambda: Solution((
     f"z = 2 * {X_OUTER:g} - 1 = {2 * X_OUTER - 1:g}",
@@ -51,11 +51,14 @@ BOOK.add("outer_inner", [
 def _weight_gradient():
     steps = chain_rule.backward(chain_rule.tiny_network(), X_CHAIN)
     multiply = steps[-1]  # the first layer, reached last on the way back
+    loss_layer, square = steps[0], steps[1]
     return multiply.param_grad, [
         Mistake(multiply.downstream, "That is dloss/dx. For the weight, the local gradient of "
                 "w * x is x (how the output moves with w), not w."),
         Mistake(multiply.upstream, "That is the upstream gradient alone: multiply it by the "
                 "local d(w * x)/dw = x."),
+        Mistake(loss_layer.downstream * X_CHAIN, "You skipped the square's local derivative: "
+                f"between the loss and the add layer, multiply by 2a = {square.local:g}."),
     ]
 
 
@@ -72,27 +75,42 @@ BOOK.add("weight_gradient", [
 ], lambda: Solution((
     f"x = {X_CHAIN:g}; forward values: "
     + ", ".join(f"{v:g}" for v in chain_rule.forward(chain_rule.tiny_network(), X_CHAIN)),
-) + tuple(f"{s.name}: upstream {s.upstream:g} x local {s.local:g} = {s.downstream:g}"
+) + tuple(f"{s.name}: upstream {s.upstream:g} * local {s.local:g} = {s.downstream:g}"
               for s in chain_rule.backward(chain_rule.tiny_network(), X_CHAIN))
-    + (f"dloss/dw = upstream at the multiply x x = {_weight_gradient()[0]:g}",),
+    + (f"dloss/dw = (upstream at the multiply) * {X_CHAIN:g} = "
+       f"{chain_rule.backward(chain_rule.tiny_network(), X_CHAIN)[-1].upstream:g} * {X_CHAIN:g} "
+       f"= {_weight_gradient()[0]:g}",),
     _weight_gradient()[0]))
 
 
+def _layer():
+    """The exercise's layer, on PyTorch's "meta" device: shapes only, no values drawn (so the
+    checker leaves the random number generator where it was)."""
+    return torch.nn.Conv2d(IN_CHANNELS, OUT_CHANNELS, kernel_size=KERNEL_SIZE, device="meta")
+
+
 def _conv_parameter_count():
-    layer = torch.nn.Conv2d(1, 1, kernel_size=KERNEL_SIZE, device="meta")  # no RNG draw
-    right = sum(p.numel() for p in layer.parameters())
+    right = sum(p.numel() for p in _layer().parameters())
+    k2 = KERNEL_SIZE**2
     return right, [
-        Mistake(KERNEL_SIZE**2, "Those are the weights; the bias gets a gradient too."),
-        Mistake(KERNEL_SIZE + 1, "kernel_size=5 means a 5x5 grid of weights, plus the bias."),
-        Mistake(KERNEL_SIZE**2 + 1 + IMAGE_SIDE**2, "The 28x28 input image is data, not a "
+        Mistake(OUT_CHANNELS * IN_CHANNELS * k2, "Those are the weights; each output channel "
+                "has a bias that gets a gradient too."),
+        Mistake(OUT_CHANNELS * (k2 + 1), "One 5x5 kernel per output channel is the one-input-"
+                "channel count: with 3 input channels, each output channel has a 5x5 kernel for "
+                "EACH of them."),
+        Mistake(OUT_CHANNELS * IN_CHANNELS * (k2 + 1), "One bias per output channel, not one "
+                "per kernel: out * (in * k * k + 1)."),
+        Mistake(IN_CHANNELS * k2 + 1, "That is one output channel's kernel and bias; the layer "
+                f"has {OUT_CHANNELS} output channels."),
+        Mistake(right + IN_CHANNELS * IMAGE_SIDE**2, "The 28x28 input image is data, not a "
                 "parameter: it gets no update."),
-        Mistake((IMAGE_SIDE - KERNEL_SIZE + 1) ** 2, "That is the number of outputs; the "
-                "parameters are the kernel's weights and its bias."),
+        Mistake(OUT_CHANNELS * (IMAGE_SIDE - KERNEL_SIZE + 1) ** 2, "That is the number of "
+                "outputs; the parameters are the kernels' weights and the biases."),
     ]
 
 
 def conv_parameter_count(answer):
-    """How many numbers get a gradient update in nn.Conv2d(1, 1, kernel_size=5) on 28x28?"""
+    """How many numbers get a gradient update in nn.Conv2d(3, 8, kernel_size=5) on 28x28x3?"""
     right, mistakes = _conv_parameter_count()
     return BOOK.with_help("conv_parameter_count", check_number(answer, right, mistakes,
                                                                  rel_tol=0, whole=True))
@@ -100,11 +118,12 @@ def conv_parameter_count(answer):
 
 BOOK.add("conv_parameter_count", [
     "Only parameters get an update: the image is data, and the outputs are computed.",
-    "A 5x5 kernel has 5 * 5 weights; nn.Conv2d adds a bias unless told bias=False.",
+    "Each output channel has one 5x5 kernel per input channel, plus one bias: "
+    "out_channels * (in_channels * k * k + 1).",
 ], lambda: Solution((
-    f"weights: {KERNEL_SIZE} * {KERNEL_SIZE} = {KERNEL_SIZE**2}, bias: 1",
-    "torch: " + ", ".join(f"{name} {tuple(p.shape)}" for name, p in
-                          torch.nn.Conv2d(1, 1, kernel_size=KERNEL_SIZE).named_parameters()),
+    f"weights: {OUT_CHANNELS} * {IN_CHANNELS} * {KERNEL_SIZE} * {KERNEL_SIZE} = "
+    f"{OUT_CHANNELS * IN_CHANNELS * KERNEL_SIZE**2}, biases: {OUT_CHANNELS}",
+    "torch: " + ", ".join(f"{name} {tuple(p.shape)}" for name, p in _layer().named_parameters()),
     f"total {_conv_parameter_count()[0]}",
 ), _conv_parameter_count()[0]))
 
@@ -132,6 +151,9 @@ GRAD_SLIPS = (
      "2 * (w * x + b): it belongs in the chain."),
     ("missing the loss's 2 * (a**2 - y_true)", _slip("outer"), "Start the chain at the loss: "
      "its local derivative is 2 * (square - y_true)."),
+    ("the loss's factor 2 * (a - y_true)", lambda x, w, b, y_true: (
+        2 * ((w * x + b) - y_true) * 2 * (w * x + b) * x), "The loss compares the SQUARE with "
+     "y_true: its local derivative is 2 * ((w * x + b)**2 - y_true), not 2 * (a - y_true)."),
 )
 
 

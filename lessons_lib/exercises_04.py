@@ -8,7 +8,7 @@ import numpy as np
 
 from lessons_lib import conv2d
 from lessons_lib.conv2d import WEIGHT_NAMES
-from lessons_lib.exercises import Hints, Mistake, Solution, check_choice, check_number
+from lessons_lib.exercises import Hints, Mistake, Solution, check_number
 
 BOOK = Hints("exercises_04")
 hint, solution = BOOK.hint, BOOK.solution
@@ -235,37 +235,114 @@ BOOK.add("zeroing_lr", [
 ), _zeroing_lr()[0]))
 
 
-# 7. Predict before computing: which weight moves most in the update?
-def _moves_most():
-    _, blame = _forward()
-    grads = conv2d.kernel_grad_numpy(IMAGE, blame, KERNEL.shape)
-    right = WEIGHT_NAMES[int(np.argmax(np.abs(grads)))]
-    largest = WEIGHT_NAMES[int(np.argmax(np.abs(KERNEL)))]
-    mistakes = [] if largest == right else [Mistake(largest, "It is the largest weight, but a "
-                                                    "step is lr x gradient: the weight's own "
-                                                    "value does not enter.")]
-    brightest = int(np.argmax([IMAGE[a:a + 2, b:b + 2].sum() for a, b in np.ndindex(2, 2)]))
-    if WEIGHT_NAMES[brightest] not in (right, largest):
-        mistakes.append(Mistake(WEIGHT_NAMES[brightest], "Its pixels are the brightest, but the "
-                                "gradient weighs each pixel by its blame, and blame can cancel."))
-    return right, mistakes
+# 7. Predict without recomputing: how much does the bias's gradient change if b rises by 1?
+BIAS_RAISED = BIAS + 1.0
 
 
-def moves_most(answer):
-    """Which weight changes most in one update (all share one learning rate)?"""
-    right, mistakes = _moves_most()
-    return BOOK.with_help("moves_most", check_choice(answer, right, WEIGHT_NAMES, mistakes))
+def _bias_grad_at(bias):
+    return float(_forward(bias)[1].sum())
 
 
-BOOK.add("moves_most", [
-    "Every weight moves by lr x its gradient, with the same lr: compare gradient sizes.",
-    "Each weight's gradient is the sum of pixel x blame over the four positions; big pixels "
-    "where the blame is big (and of one sign) win.",
-], lambda: Solution(tuple(
-    f"{name}: {_line(_terms(a, b))}" for name, (a, b) in zip(WEIGHT_NAMES, np.ndindex(2, 2))
-) + ("largest size wins",), _moves_most()[0]))
+def _bias_shift():
+    right = _bias_grad_at(BIAS_RAISED) - _bias_grad_at(BIAS)
+    n_outputs = _forward()[0].size
+    return right, [
+        Mistake(right / n_outputs, "That is how much ONE blame score changes. The bias is "
+                "used by every output, and its gradient adds all their blame scores."),
+        Mistake(right / 2, "That is how much the errors (output - target) add up to change; "
+                "each blame score is 2 x (output - target), so it moves twice as far."),
+        Mistake(BIAS_RAISED - BIAS, "That is how much each OUTPUT changes; the blame is "
+                "2 x (output - target), and the bias gradient adds the blame of all outputs."),
+        Mistake(0.0, "The bias gradient depends on the bias: raising b raises every output, "
+                "so every blame score grows."),
+    ]
+
+
+def bias_shift(answer):
+    """By how much does dloss/db change when the bias goes from 0.25 to 1.25?"""
+    right, mistakes = _bias_shift()
+    return BOOK.with_help("bias_shift", check_number(answer, right, mistakes))
+
+
+BOOK.add("bias_shift", [
+    "Raising b by 1 raises every output by exactly 1. What does that do to each blame score, "
+    "2 x (output - target)?",
+    "Each blame score rises by 2, and the bias gradient is the sum of the blame over every "
+    "output that used b: count the outputs.",
+], lambda: Solution((
+    f"b: {BIAS:g} -> {BIAS_RAISED:g}, so each of the {_forward()[0].size} outputs rises by "
+    f"{BIAS_RAISED - BIAS:g}",
+    f"each blame 2 x (output - target) rises by {2 * (BIAS_RAISED - BIAS):g}; the sum rises by "
+    f"{_forward()[0].size} x {2 * (BIAS_RAISED - BIAS):g} = {_bias_shift()[0]:g}",
+    f"check, computed both ways: dloss/db = {_bias_grad_at(BIAS):g} at b = {BIAS:g} and "
+    f"{_bias_grad_at(BIAS_RAISED):g} at b = {BIAS_RAISED:g}",
+), _bias_shift()[0]))
+
+
+# 8. The learning-rate limit for repeated steps on this image (the lesson's deeper section).
+def _curvatures():
+    x = conv2d.patches(IMAGE, KERNEL.shape)  # (4, 4): one row per output position
+    return x, np.linalg.eigvalsh(2 * x.T @ x)  # smallest first
+
+
+def _lr_limit():
+    x, curvatures = _curvatures()
+    hessian = 2 * x.T @ x
+    right = float(2 / curvatures.max())
+    return right, [
+        Mistake(float(1 / curvatures.max()), "That is 1 / (largest curvature): a step diverges "
+                "where its factor 1 - lr x curvature falls below -1, at lr = 2 / curvature."),
+        Mistake(float(2 / np.linalg.eigvalsh(x.T @ x).max()), "You took the eigenvalues of X^T X; "
+                "the loss |X k - target|^2 has curvature 2 X^T X."),
+        Mistake(float(2 / curvatures[curvatures > 1e-9].min()), "That is the limit of the FLATTEST "
+                "direction; the steepest one diverges first, so it sets the limit."),
+        Mistake(float(2 / np.diag(hessian).max()), "That uses the curvature along one weight "
+                "alone (a diagonal entry of 2 X^T X). The steepest direction mixes the weights: "
+                "take the largest eigenvalue."),
+        Mistake(float(2 / np.trace(hessian)), "You added up all the curvatures (the trace); the "
+                "limit comes from the largest one alone."),
+        Mistake(conv2d.max_stable_lr(conv2d.IMAGE, conv2d.KERNEL.shape), "That is the "
+                "lesson's limit, for its 4x4 image; the exercises' image has other patches."),
+    ]
+
+
+def _train_from(lr, steps=100):
+    losses, _, diverged = conv2d.train(IMAGE, KERNEL, TARGET - BIAS, lr, steps=steps)
+    return losses, diverged
+
+
+def lr_limit(answer):
+    """2 / the largest eigenvalue of 2 X^T X, for the exercises' image and a 2x2 kernel."""
+    right, mistakes = _lr_limit()
+    return BOOK.with_help("lr_limit", check_number(answer, right, mistakes))
+
+
+def _lr_limit_solution():
+    x, curvatures = _curvatures()
+    right = _lr_limit()[0]
+    below, above = _train_from(0.9 * right), _train_from(1.1 * right)
+    return Solution((
+        "X = conv2d.patches(IMAGE, (2, 2)), one row per output position: "
+        + str(x.astype(int).tolist()),
+        "curvatures = np.linalg.eigvalsh(2 * X.T @ X) = "
+        + ", ".join(f"{c:.4g}" for c in curvatures),
+        f"limit = 2 / {curvatures.max():.4g} = {right:.4g}",
+        f"check with conv2d.train, 100 steps: at 0.9 x the limit the loss goes from "
+        f"{below[0][0]:.4g} to {below[0][-1]:.2g}; at 1.1 x it "
+        + ("diverges" if above[1] else f"ends at {above[0][-1]:.4g}"),
+        f"exercise 7's rate, {_zeroing_lr()[0]:.4g}, is above the limit: 100 steps at it "
+        + ("diverge" if _train_from(_zeroing_lr()[0])[1] else "do not diverge"),
+    ), right)
+
+
+BOOK.add("lr_limit", [
+    "Follow the deeper section: stack the patches as the rows of X (here 4 rows of 4 pixels; "
+    "conv2d.patches does it), and the loss is a bowl with curvature 2 X^T X.",
+    "np.linalg.eigvalsh(2 * X.T @ X) gives the four curvatures; repeated steps diverge above "
+    "lr = 2 / the largest one.",
+], _lr_limit_solution)
 
 ANSWERS = {"output_top_right": _output_top_right, "blame_bottom_left": _blame_bottom_left,
            "weight_bottom_right": _weight_bottom_right, "bias_gradient": _bias_gradient,
            "centre_pixel_gradient": _centre_pixel_gradient, "zeroing_lr": _zeroing_lr,
-           "moves_most": _moves_most}
+           "bias_shift": _bias_shift, "lr_limit": _lr_limit}

@@ -244,13 +244,22 @@ def test_training_step_accepts_a_right_step_and_diagnoses_slips():
     (exercises_01, "regime", "diverges", "below -1"),
     (exercises_02, "accumulated_grad", -15.0, "one backward"),  # 2 * (0 - 5) * 1.5
     (exercises_02, "accumulated_grad_at_step_2", -23.04, "own gradient"),  # at w = 0.72
-    (exercises_03, "outer_inner", 27.0, "dy/dz alone"),  # 3 * 3**2
-    (exercises_03, "outer_inner", 24.0, "not at x"),  # 3 * 2**2 * 2
-    (exercises_03, "conv_parameter_count", 810, "data"),  # 25 + 1 + 784
+    (exercises_03, "outer_inner", 75.0, "dy/dz alone"),  # 3 * 5**2
+    (exercises_03, "outer_inner", 54.0, "not at x"),  # 3 * 3**2 * 2
+    (exercises_03, "outer_inner", 20.0, "not 2z"),  # 2 * 5 * 2
+    (exercises_03, "outer_inner", 125.0, "y itself"),  # 5**3
+    (exercises_03, "weight_gradient", 5.25, "square's local derivative"),  # 2 * 5.25 * 0.5
+    (exercises_03, "conv_parameter_count", 608 + 3 * 784, "data"),  # 8 * 76 + 3 * 28 * 28
+    (exercises_03, "conv_parameter_count", 8 * 26, "EACH of them"),  # one 5x5 kernel per out
     (exercises_04, "output_top_right", -4.0, "bias"),  # 0*3 + 1*2 + 3*(-2) + 0*1
     (exercises_04, "bias_gradient", 9.0, "Half"),  # (12.5 - 17.5 + 18.5 + 4.5) / 2
     (exercises_04, "centre_pixel_gradient", 54.0, "by the pixel"),  # 3 * 18
     (exercises_04, "zeroing_lr", 19.0, "Upside down"),  # 57 / 3
+    (exercises_04, "bias_shift", 2.0, "ONE blame score"),  # 2 x 1: one output's blame
+    (exercises_04, "bias_shift", 4.0, "moves twice as far"),  # 4 x 1: the errors, no 2
+    (exercises_04, "lr_limit", 1 / 64.82788, "1 / (largest curvature)"),
+    (exercises_04, "lr_limit", 2 / 28.0, "one weight alone"),  # 2 / the largest diagonal entry
+    (exercises_04, "lr_limit", 2.086e-5, "lesson's limit"),
     (exercises_08, "forward_multiply_adds", 8 * 256 * 256 * 9, "smaller than the image"),
     (exercises_08, "step_multiply_adds", 16 * 60 * 60 * 25, "forward pass alone"),
     (exercises_09, "start_loss", math.log10(26), "base-10"),
@@ -267,11 +276,16 @@ def test_mistakes_are_the_slips_they_describe(module, name, value, words):
 @pytest.mark.parametrize("module, name, right", [
     (exercises_00, "mean_squared_error", 3.5 / 3), (exercises_01, "one_update", 1.36),
     (exercises_01, "one_step_lr", 1 / 18), (exercises_02, "accumulated_grad", -30.0),
-    (exercises_02, "accumulated_grad_at_step_2", -36 - 23.04), (exercises_03, "outer_inner", 54),
+    (exercises_02, "accumulated_grad_at_step_2", -36 - 23.04), (exercises_03, "outer_inner", 150),
+    (exercises_03, "conv_parameter_count", 8 * (3 * 5 * 5 + 1)),
     (exercises_04, "output_top_right", -3.75), (exercises_04, "blame_bottom_left", 18.5),
     (exercises_04, "weight_bottom_right", 37.5 + 37 + 4.5), (exercises_04, "bias_gradient", 18),
     (exercises_04, "centre_pixel_gradient", 12.5 + 35 + 37 + 13.5),
-    (exercises_04, "zeroing_lr", 3 / 57), (exercises_08, "forward_multiply_adds", 8 * 254**2 * 9),
+    (exercises_04, "zeroing_lr", 3 / 57), (exercises_04, "bias_shift", 4 * 2 * 1.0),
+    (exercises_04, "lr_limit", 1 / np.linalg.eigvalsh(np.array(
+        [[2, 0, 1, 3], [0, 1, 3, 0], [1, 3, 0, 2], [3, 0, 2, 1]]).T @ np.array(
+        [[2, 0, 1, 3], [0, 1, 3, 0], [1, 3, 0, 2], [3, 0, 2, 1]])).max()),  # 2 / eig(2 X^T X)
+    (exercises_08, "forward_multiply_adds", 8 * 254**2 * 9),
     (exercises_08, "step_multiply_adds", 2 * 16 * 60**2 * 25),
     (exercises_09, "start_loss", math.log(26)), (exercises_09, "lr_for_sum", 0.1 / 32),
 ])

@@ -146,3 +146,31 @@ def test_lesson_01_sorts_the_regimes_by_hand_first():
     nb = stored_notebooks.load("01")
     assert stored_notebooks.output_after(nb, "def regime_by_hand(lr):") == "'slow and steady'"
     assert gradient_descent.lr_regime(0.1, 2.0) == "slow and steady"
+
+
+def test_lesson_02_with_a_mean_loss_pieces_are_scaled_by_their_share():
+    xs, w = torch.tensor([1.0, 3.0, 2.0, 4.0]), torch.tensor(0.0, requires_grad=True)
+    ((w * xs - 3 * xs) ** 2).mean().backward()
+    whole = w.grad.item()
+    assert whole == -45.0  # -2 * 3 * mean(x**2) = -6 * 7.5
+    w = torch.tensor(0.0, requires_grad=True)
+    for piece in (xs[:2], xs[2:]):
+        ((w * piece - 3 * piece) ** 2).mean().backward()
+    assert w.grad.item() == 2 * whole  # k = 2 equal pieces, unscaled: twice the batch's gradient
+    nb = stored_notebooks.load("02")
+    assert stored_notebooks.output_after(nb, "def mean_loss(w, xs, ys):").strip() == (
+        "whole batch: -45, pieces added as they are: -90, pieces scaled by their share: -45")
+    text = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    assert "The loss of a batch is the sum" not in text and "share of the batch" in text
+
+
+def test_lesson_01_measures_the_curvature_and_says_rarely_not_nobody():
+    g = gradient_descent.grad
+    curvature = (g(3.0 + 1e-3, 2.0, 6.0) - g(3.0 - 1e-3, 2.0, 6.0)) / 2e-3
+    assert round(curvature, 6) == 8.0 == 2 * 2.0**2 and round(2 / curvature, 6) == 0.25
+    assert gradient_descent.lr_regime(0.25, 2.0) == "oscillates forever"
+    assert gradient_descent.lr_regime(0.26, 2.0) == "diverges"
+    nb = stored_notebooks.load("01")
+    assert stored_notebooks.output_after(nb, "curvature = (grad(3.0 + nudge)") == "(8.0, 0.25)"
+    text = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    assert "nobody can compute" not in text and "rarely" in text

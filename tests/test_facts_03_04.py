@@ -5,7 +5,7 @@ import re
 import numpy as np
 import torch
 
-from lessons_lib import conv2d
+from lessons_lib import chain_rule, conv2d
 from lessons_lib.conv2d import IMAGE, KERNEL, TARGET
 from tests import stored_notebooks
 
@@ -145,15 +145,25 @@ def test_lesson_04_four_curvatures_their_factors_and_the_loss_they_predict():
     assert round(100 * (1 - losses[1] / losses[0]), 2) == 99.03
 
     nb = stored_notebooks.load("04")
+    # what one step keeps of each direction's part: factor squared (0.0411 is nearly "lands in
+    # one step", not slow: it keeps 0.17%, removes 99.8%)
+    assert [round(100 * f**2, 2) for f in factors] == [100.0, 99.77, 92.93, 0.17]
+    assert round(100 * (1 - factors[-1] ** 2), 1) == 99.8
     table = stored_notebooks.output_after(nb, "def regime(factor):").splitlines()
-    assert table[1].split() == ["0.0", "1.0000", "no", "movement", "0.00", "0.00", "0.00"]
-    assert table[2].split()[:2] == ["112.6", "0.9989"] and table[2].split()[-1] == "2.59"
-    assert table[3].split()[:2] == ["3,600.0", "0.9640"] and table[3].split()[-1] == "13.42"
-    assert table[4].split()[:2] == ["95,887.4", "0.0411"] and table[4].split()[-2] == "22.37"
+    assert table[1].split() == ["0.0", "1.0000", "no", "movement", "100.00%", "0.00", "0.00",
+                                "0.00"]
+    assert table[2].split()[:5] == ["112.6", "0.9989", "never", "crosses", "99.77%"]
+    assert table[2].split()[-1] == "2.59"
+    assert table[3].split()[:5] == ["3,600.0", "0.9640", "never", "crosses", "92.93%"]
+    assert table[3].split()[-1] == "13.42"
+    assert table[4].split()[:5] == ["95,887.4", "0.0411", "never", "crosses", "0.17%"]
+    assert table[4].split()[-2] == "22.37"
+    assert "slow and steady" not in "\n".join(table)
     assert table[5].split() == ["total", "13,341.00", "129.68", "16.01"]
-    assert table[6] == "one step removes 99.03% of the loss"
+    assert table[6] == ("one step removes 99.03% of the loss, and 99.8% of the steepest "
+                        "direction's part")
     steepest = stored_notebooks.output_after(nb, "steepest = 1 - lr_try * curvatures.max()")
-    assert "+0.041 (slow and steady)" in steepest and "-1.110 (diverges)" in steepest
+    assert "+0.041 (never crosses)" in steepest and "-1.110 (diverges)" in steepest
     assert stored_notebooks.output_after(nb, "k, losses_by_hand = kernel.ravel(), []") == (
         "'loss at step 1: 13,341, at step 30: 16.01'")
 
@@ -179,3 +189,76 @@ def test_lesson_03_product_formula_fan_out_and_relu():
                     "x = 1: ReLU input -1, loss 1, dloss/dw: by hand 0, autograd 0, "
                     "finite differences 0.0000"]
     assert "parameters of the ReLU: 0" in stored_notebooks.output_after(nb, "n_gradients = sum(")
+
+
+def test_lesson_04_the_output_peaks_where_the_kernel_covers_the_brightest_patch():
+    output = conv2d.conv2d_loops(IMAGE, KERNEL)
+    peak = np.unravel_index(np.argmax(output), output.shape)
+    assert tuple(map(int, peak)) == (1, 2) and output[peak] == 56  # middle row, right end
+    assert output[2, 2] < output[1, 2]  # not the bottom right
+    assert tuple(map(int, np.unravel_index(np.argmax(IMAGE), IMAGE.shape))) == (1, 3)
+    assert IMAGE.max() == 60
+    sums = np.array([[IMAGE[i:i + 2, j:j + 2].sum() for j in range(3)] for i in range(3)])
+    assert tuple(map(int, np.unravel_index(np.argmax(sums), sums.shape))) == (1, 2)
+    assert sums.max() == 200
+    shown = stored_notebooks.output_after(stored_notebooks.load("04"), "peak = np.unravel_index(")
+    assert shown.splitlines() == [
+        "largest output 56 at row 1, column 2",
+        "brightest patch: pixels adding up to 200, at the same place; brightest pixel 60"]
+
+
+def test_lesson_04_blame_is_a_sensitivity_not_a_share_of_the_loss():
+    output = conv2d.conv2d_loops(IMAGE, KERNEL)
+    blame = conv2d.blame(output, TARGET)
+    loss = conv2d.loss(output, TARGET)
+    assert round(100 * 56**2 / loss, 1) == 23.5 and round(100 * 112 / blame.sum(), 1) == 16.8
+    assert blame[1, 2] == 112 and blame.sum() == 666
+    shown = stored_notebooks.output_after(stored_notebooks.load("04"), "share_of_loss = ")
+    assert shown.strip() == "output 56: 23.5% of the loss, 16.8% of the summed blame (112 of 666)"
+
+
+def test_lesson_04_autograd_updated_kernel_is_equal_to_the_bit():
+    blame = conv2d.blame(conv2d.conv2d_loops(IMAGE, KERNEL), TARGET)
+    grad = conv2d.kernel_grad_loops(IMAGE, blame, KERNEL.shape)
+    kernel_t = torch.tensor(KERNEL, requires_grad=True)
+    out = torch.nn.functional.conv2d(torch.tensor(IMAGE)[None, None], kernel_t[None, None])
+    (out**2).sum().backward()
+    assert torch.equal(kernel_t.detach() - 1e-5 * kernel_t.grad,
+                       torch.tensor(conv2d.sgd_update(KERNEL, grad, 1e-5)))
+    source = "".join(next(c["source"] for c in stored_notebooks.code_cells(
+        stored_notebooks.load("04")) if "kernel_t.detach() - lr * kernel_t.grad" in
+        "".join(c["source"])))
+    assert "rtol=0, atol=0)" in source.split("kernel_t.detach() - lr * kernel_t.grad")[1]
+
+
+def test_lesson_03_conv2d_parameter_count_is_out_times_in_k_k_plus_one():
+    for in_channels, out_channels, k in ((1, 1, 3), (4, 16, 3), (16, 32, 5), (3, 8, 5)):
+        layer = torch.nn.Conv2d(in_channels, out_channels, kernel_size=k, device="meta")
+        assert sum(p.numel() for p in layer.parameters()) == out_channels * (
+            in_channels * k * k + 1)
+    shown = stored_notebooks.output_after(stored_notebooks.load("03"), "def conv_parameters(")
+    assert shown.splitlines() == [
+        "Conv2d(1, 1, kernel_size=3): weight (1, 1, 3, 3), bias (1,), 10 parameters",
+        "Conv2d(4, 16, kernel_size=3): weight (16, 4, 3, 3), bias (16,), 592 parameters",
+        "Conv2d(16, 32, kernel_size=5): weight (32, 16, 5, 5), bias (32,), 12,832 parameters"]
+
+
+def test_lesson_03_blame_is_not_split_the_multiply_layer_hands_back_more_than_it_gets():
+    steps = chain_rule.backward(chain_rule.tiny_network(w=3.0, b=-4.0, y_true=1.0), 2.0)
+    multiply = steps[-1]
+    assert (multiply.upstream, multiply.downstream, multiply.param_grad) == (24, 72, 48)
+    assert multiply.downstream + multiply.param_grad > multiply.upstream
+    text = "".join("".join(c["source"]) for c in stored_notebooks.load("03")["cells"]
+                   if c["cell_type"] == "markdown")
+    assert "splits that blame" not in text
+
+
+def test_lesson_04_power_iteration_finds_the_largest_curvature():
+    shown = stored_notebooks.output_after(stored_notebooks.load("04"), "direction = curved / ")
+    rounds = shown.splitlines()
+    assert rounds[0] == "round 1: largest curvature about 94,200.0"
+    assert all(line.endswith("about 95,887.4") for line in rounds[1:]) and len(rounds) == 5
+    x = conv2d.patches(IMAGE, KERNEL.shape)
+    assert round(np.linalg.eigvalsh(2 * x.T @ x).max(), 1) == 95887.4
+    ones = np.ones(4)
+    assert ones @ (2 * x.T @ x) @ ones / 4 == 94200  # round 1 measures along (1, 1, 1, 1)
