@@ -7,8 +7,8 @@ Feedback that names the failing case.
     run_learner(function, args)  -> (result, None) or (None, what went wrong)
     check_function(function, cases, slips)  -> Feedback
 
-A slip is named only when it explains every case; otherwise the feedback puts the first failing
-case's expected and got side by side, with the entries that differ.
+A slip is named only when it explains every failing case; otherwise the feedback puts the first
+failing case's expected and got side by side, with the entries that differ.
 """
 import functools
 import math
@@ -166,7 +166,7 @@ def _matches(got: np.ndarray, want, rel_tol: float = 1e-4) -> bool:
 def check_function(function, cases, slips=(), seconds: float | None = None) -> Feedback:
     """Run the learner's function on each Case in the sandbox; say which case failed and how.
     slips: (what, rule, diagnosis), where rule(*args) computes what that slip returns; a slip is
-    named only when it gives what the function gave on every case."""
+    named only when it gives what the function gave on every case the function failed."""
     if not isinstance(cases, (list, tuple)) or not cases or not all(
             isinstance(case, Case) for case in cases):
         raise TypeError("cases must be a non-empty list of Case(label, make_args, expected)")
@@ -203,7 +203,7 @@ def _judge(results, cases, slips) -> Feedback:
         return Feedback(CORRECT, f"Correct: right on all {len(cases)} cases.")
     case = cases[wrong[0]]
     named = [f"that is {what}. {diagnosis}" for what, rule, diagnosis in slips
-             if all(_matches(got, rule(*c.make_args())) for got, c in zip(results, cases))]
+             if all(_matches(results[n], rule(*cases[n].make_args())) for n in wrong)]
     if named:
         return Feedback(WRONG, f"Case {case.label}: " + " Or: ".join(named))
     return Feedback(WRONG, f"Case {case.label}: "
