@@ -39,6 +39,7 @@ class Mistake:
 class Feedback:
     status: str
     message: str
+    slip: str = ""  # the named slip(s) a wrong answer looks like, "" when none was named
 
     @property
     def correct(self) -> bool:
@@ -197,9 +198,10 @@ def check_number(answer, expected: float, mistakes=(), rel_tol: float = 1e-3,
         return Feedback(CORRECT, f"Correct: {shown}.")
     slips = [m.diagnosis for m in mistakes if _close(answer, m.value, rel_tol, abs_tol)]
     if slips:  # two slips can give one value: then the learner reads both
-        return Feedback(WRONG, f"Not quite ({shown}). " + " Or: ".join(slips))
+        return Feedback(WRONG, f"Not quite ({shown}). " + " Or: ".join(slips), " Or: ".join(slips))
     if expected != 0 and _close(answer, -expected, rel_tol, abs_tol):
-        return Feedback(WRONG, f"Not quite ({shown}): right size, wrong sign.")
+        return Feedback(WRONG, f"Not quite ({shown}): right size, wrong sign.",
+                        "Right size, wrong sign.")
     if not whole and _two_digits(answer, expected):
         return Feedback(WRONG, f"Close ({shown}): give four significant digits.")
     return Feedback(WRONG, f"Not quite ({shown}). Work through it once more, step by step.")
@@ -240,7 +242,7 @@ def check_choice(answer, expected: str, options, mistakes=()) -> Feedback:
         return Feedback(CORRECT, f"Correct: {answer}.")
     slips = [m.diagnosis for m in mistakes if answer == str(m.value).strip().lower()]
     if slips:
-        return Feedback(WRONG, f"Not quite ({answer}). " + " Or: ".join(slips))
+        return Feedback(WRONG, f"Not quite ({answer}). " + " Or: ".join(slips), " Or: ".join(slips))
     return Feedback(WRONG, f"Not quite ({answer}).")
 
 
@@ -310,7 +312,8 @@ class Hints:
         """Feedback for exercise `name`, telling a learner who got it wrong where help is."""
         if feedback.status != WRONG:
             return feedback
-        return Feedback(WRONG, f"{feedback.message} Stuck? {self.module}.hint({name!r}).")
+        return Feedback(WRONG, f"{feedback.message} Stuck? {self.module}.hint({name!r}).",
+                        feedback.slip)
 
 
 def _readable_answer(answer) -> str:

@@ -202,10 +202,11 @@ def _judge(results, cases, slips) -> Feedback:
     if not wrong:
         return Feedback(CORRECT, f"Correct: right on all {len(cases)} cases.")
     case = cases[wrong[0]]
-    named = [f"that is {what}. {diagnosis}" for what, rule, diagnosis in slips
+    named = [(what, f"that is {what}. {diagnosis}") for what, rule, diagnosis in slips
              if all(_matches(results[n], rule(*cases[n].make_args())) for n in wrong)]
     if named:
-        return Feedback(WRONG, f"Case {case.label}: " + " Or: ".join(named))
+        return Feedback(WRONG, f"Case {case.label}: " + " Or: ".join(t for _, t in named),
+                        " Or: ".join(what for what, _ in named))
     return Feedback(WRONG, f"Case {case.label}: "
                     f"{_difference(np.asarray(case.expected, dtype=float), results[wrong[0]])}.")
 
