@@ -49,7 +49,9 @@ class Result:
 def find_learners(class_dir) -> dict:
     """Learners by name: each sub-folder of class_dir (its .ipynb files at any depth, as
     nbgitpuller or an LMS export lays them out) or each .ipynb file directly inside it."""
-    class_dir = Path(validation.text("class_dir", str(class_dir)))
+    if not isinstance(class_dir, (str, Path)):
+        raise TypeError(f"class_dir must be a folder path, got {type(class_dir).__name__}")
+    class_dir = Path(class_dir)
     if not class_dir.is_dir():
         raise ValueError(f"class_dir must be a folder of learners' notebooks, got {class_dir}")
     learners = {}
@@ -88,9 +90,12 @@ def _python(source: str) -> str:
 
 def exercise_cells(notebook: dict):
     """The notebook's lesson number, its import lines, and its exercise cells' sources."""
+    if not isinstance(notebook, dict) or not isinstance(notebook.get("cells", []), list):
+        raise TypeError(f"notebook must be a notebook's JSON as a dict with a list of cells, "
+                        f"got {type(notebook).__name__}")
     imports, cells, lessons = [], [], set()
     for cell in notebook.get("cells", []):
-        if cell.get("cell_type") != "code":
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
         source = cell.get("source", "")
         source = "".join(source) if isinstance(source, list) else str(source)
@@ -325,6 +330,10 @@ def grade_class(class_dir, seconds: float = 120, jobs: int | None = None, hide=(
         raise ValueError(f"seconds must be at most 3600, got {seconds!r}")
     jobs = validation.count("jobs", jobs if jobs is not None else (os.cpu_count() or 1),
                             minimum=1, maximum=64)
+    if not isinstance(hide, (list, tuple)) or not all(isinstance(h, (str, Path)) for h in hide):
+        raise TypeError(f"hide must be a list of folder paths, got {hide!r:.60}")
+    if isolate is not None and not isinstance(isolate, bool):
+        raise TypeError(f"isolate must be True, False or None, got {isolate!r:.60}")
     learners = find_learners(class_dir)
     if isolate is None:
         isolate = _isolation_available()

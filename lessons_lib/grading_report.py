@@ -39,6 +39,8 @@ def load_points(path=None) -> dict:
     table = {"points": dict(DEFAULT_POINTS), "exercise": {}, "slip": {}}
     if path is None:
         return table
+    if not isinstance(path, (str, Path)):
+        raise TypeError(f"path must be the path of a TOML file, got {type(path).__name__}")
     try:
         import tomllib
     except ImportError as error:  # Python 3.10
@@ -67,6 +69,10 @@ def load_points(path=None) -> dict:
 
 def points(result: grading.Result, table: dict) -> tuple:
     """(points earned, points possible) for one Result."""
+    if not isinstance(result, grading.Result):
+        raise TypeError(f"result must be a grading.Result, got {type(result).__name__}")
+    if not isinstance(table, dict) or set(table) != {"points", "exercise", "slip"}:
+        raise TypeError("table must be what load_points returns")
     key = f"{result.lesson}.{result.exercise}"
     own = {**table["points"], **table["exercise"].get(key, {})}
     possible = float(own.get("correct", 1.0))
