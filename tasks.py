@@ -9,6 +9,7 @@
     python3 tasks.py bench training_step --figure    ...or one of them, with its own options
     python3 tasks.py site       build the course website into build/site/ from the stored notebooks
     python3 tasks.py site --serve    ...and serve it on 127.0.0.1
+    python3 tasks.py grade CLASS_DIR     grade a class's exercise answers (see README, instructors)
 
 Setup makes a project-local virtual environment in .venv. On Linux without an NVIDIA GPU it
 installs PyTorch's CPU build (never the multi-GB CUDA one). Setup is skipped when .venv already
@@ -142,8 +143,15 @@ def site(args: list[str]) -> None:
                             env={**os.environ, "PYTHONPATH": str(ROOT)}).returncode)
 
 
+def grade(args: list[str]) -> None:
+    """A class's exercise answers through the lessons' checkers (lessons_lib/grading_report.py)."""
+    py = setup()
+    sys.exit(subprocess.run([py, "-m", "lessons_lib.grading_report", *args]).returncode)
+
+
 TASKS = {"setup": lambda args: setup(), "lab": lab, "test": test, "execute": execute,
-         "bench": bench, "site": site}
+         "bench": bench, "site": site,
+         "grade": grade}
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in TASKS:

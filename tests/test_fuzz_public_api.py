@@ -24,6 +24,7 @@ import importlib
 import inspect
 import math
 import pkgutil
+import tempfile
 import time
 import traceback
 import warnings
@@ -61,6 +62,8 @@ from lessons_lib import (
     features_widgets,
     gradient_descent,
     gradient_descent_widgets,
+    grading,
+    grading_report,
     graph,
     ladder,
     layers,
@@ -718,6 +721,22 @@ INTEGRATION_TARGETS = [
 ]
 TARGETS += INTEGRATION_TARGETS
 
+# Grading a class (issue 27): an empty class folder, so a good call starts no learner's process.
+EMPTY_CLASS = tempfile.mkdtemp(prefix="fuzz-class-")
+TARGETS += [
+    Target("grading.find_learners", grading.find_learners, lambda: {"class_dir": EMPTY_CLASS}),
+    Target("grading.exercise_cells", grading.exercise_cells,
+           lambda: {"notebook": {"cells": [{"cell_type": "code",
+                                            "source": "exercises_01.regime(None)"}]}}),
+    Target("grading.grade_class", grading.grade_class,
+           lambda: {"class_dir": EMPTY_CLASS, "seconds": 10, "jobs": 1, "hide": [],
+                    "isolate": False}),
+    Target("grading_report.load_points", grading_report.load_points, lambda: {"path": None}),
+    Target("grading_report.points", grading_report.points,
+           lambda: {"result": grading.Result("a", "01", "regime", grading.CORRECT, "", ""),
+                    "table": grading_report.load_points()}),
+]
+
 # Public names with no row, and why. Records (dataclasses) only hold what functions return.
 NOT_FUZZED = {
     "chain_rule.Layer": "a record; made by scale/shift/square/squared_error",
@@ -762,6 +781,9 @@ NOT_FUZZED = {
     "features.Run": "a record that train returns",
     "features.Run.kernels": "a property",
     "tiny_autograd.Value.shape": "a property",
+    "grading.Result": "a record that grade_class returns",
+    "grading_report.write": "writes files into a folder; tests/test_grading_report.py covers it",
+    "grading_report.main": "the command line (argparse checks it); tests/test_grading_report.py",
 }
 
 TABLE = collections.defaultdict(collections.Counter)  # module -> outcome -> calls
