@@ -77,6 +77,8 @@ def test_known_answers_grade_as_known(graded):
         assert table["cy", exercise].status == grading.NOT_ATTEMPTED
     assert table["ben", "one_update"].status == grading.WRONG
     assert "wrong sign" in table["ben", "one_update"].message
+    assert table["ben", "one_update"].slip.startswith("Right size, wrong sign")
+    assert table["ivy", "one_step_lr"].slip.startswith("That rate makes the factor -1")
     assert table["ben", "one_step_lr"].status == grading.CORRECT
     assert table["ivy", "one_step_lr"].status == grading.WRONG  # 1/9 oscillates
     assert table["ivy", "one_update"].status == grading.CORRECT
