@@ -24,6 +24,7 @@ from lessons_lib import layers, validation
 KERNELS, SIZE, CLASSES, SIDE = 8, 3, 10, 8  # 8 kernels of 3x3; 10 digits; 8x8 images
 FEATURES = KERNELS * (SIDE // 2) ** 2  # 8 pooled maps of 4x4 = 128 inputs to the linear layer
 LINEAR_STD = 0.01
+DIVERGED_LOSS = 1e3  # a loss this large puts e**-1000 on the right digit: training has blown up
 
 
 def _pad(x):
@@ -178,7 +179,7 @@ class Run:
     losses: np.ndarray  # the batch loss at each step, before that step's update
     steps: np.ndarray  # the steps at which `params` were recorded (0: before training)
     params: list  # Params after each recorded step
-    diverged: bool  # the loss left float64's range or became NaN
+    diverged: bool  # the loss passed DIVERGED_LOSS or left float64's range: training stopped
 
 
 def train(params, x, y, lr: float = 0.1, beta: float = 0.9, batch_size: int = 32,
@@ -199,13 +200,16 @@ def train(params, x, y, lr: float = 0.1, beta: float = 0.9, batch_size: int = 32
     for step, rows in enumerate(batches, start=1):
         try:
             loss, grads = loss_and_grads(Params(*weights), x[rows], y[rows])
-        except ValueError:  # overflow: the run diverged
+            if loss > DIVERGED_LOSS:
+                raise ValueError("diverged")
+            with validation.no_overflow("the weights", "lr is too large"):
+                for w, v, g in zip(weights, velocity, grads.arrays()):
+                    v *= beta
+                    v += g
+                    w -= lr * v
+        except ValueError:  # the loss blew up or overflowed: the run diverged
             return Run(np.array(losses), np.array(steps), kept, True)
         losses.append(loss)
-        for w, v, g in zip(weights, velocity, grads.arrays()):
-            v *= beta
-            v += g
-            w -= lr * v
         if (every and step % every == 0) or step == len(batches):
             steps.append(step)
             kept.append(Params(*(w.copy() for w in weights)))
