@@ -12,8 +12,8 @@ data/DIGITS-CITATION.txt), so the lesson needs no network and no extra package. 
 """
 import gzip
 import hashlib
-from dataclasses import dataclass
 from importlib import resources
+from typing import NamedTuple
 
 import numpy as np
 
@@ -73,8 +73,8 @@ def scale(images, mean: float, std: float) -> np.ndarray:
     return ((images / MAX_COUNT - mean) / std)[:, None]
 
 
-@dataclass(frozen=True)
-class Split:
+class Split(NamedTuple):
+    """The lesson's data (a named tuple: split.test_x or split[2])."""
     train_x: np.ndarray  # (N_train, 1, 8, 8), pixels in [0, 1]
     train_y: np.ndarray  # (N_train,) int64
     test_x: np.ndarray
