@@ -9,7 +9,7 @@ put in on purpose, the symptom it shows, and the check that catches it.
 """
 import numpy as np
 
-from lessons_lib import cnn, validation
+from lessons_lib import cnn, digits, validation
 
 BUGS = ("learning rate too large", "sign flipped in the conv backward", "missing 1/N",
         "all-zero initialisation", "gradients never zeroed")
@@ -76,8 +76,11 @@ def train_with_bug(bug: str, split, steps: int = 60) -> tuple[np.ndarray, list]:
     """(losses, kernels at each step) of lesson 10's training with `bug` put in. The run stops
     early when the loss passes cnn.DIVERGED_LOSS."""
     bug = _bug(bug)
+    if not isinstance(split, digits.Split):
+        raise TypeError(f"split must be a digits.Split (what digits.load_split returns), "
+                        f"got {type(split).__name__}")
     steps = validation.count("steps", steps, minimum=1, maximum=500)
-    x, y = split[0], split[1]
+    x, y = split.train_x, split.train_y
     params = cnn.init(1, scale=0.0 if bug == "all-zero initialisation" else 1.0)
     lr = LARGE_LR if bug == "learning rate too large" else LR
     grads_fn = _grads_fn(bug)
@@ -107,7 +110,7 @@ def symptom(bug: str, split, steps: int = 60) -> str:
     bug = _bug(bug)
     losses, kernels = train_with_bug(bug, split, steps)
     params = cnn.init(1, scale=0.0 if bug == "all-zero initialisation" else 1.0)
-    ratios = gradient_check(params, split[0][:8], split[1][:8], _grads_fn(bug))
+    ratios = gradient_check(params, split.train_x[:8], split.train_y[:8], _grads_fn(bug))
     shown = ", ".join(f"{loss:.3g}" for loss in losses[::10])
     if len(losses) < steps:
         shown += f" ... stopped at step {len(losses) - 1}: loss {losses[-1]:.3g}"

@@ -10,7 +10,7 @@ training.
 import ipywidgets
 import numpy as np
 
-from lessons_lib import cnn, plotting, validation
+from lessons_lib import cnn, digits, plotting, validation
 from lessons_lib.slider_figure import SliderFigure
 
 CELL = 1.05  # inches per small picture: 84 CSS px, a digit is still readable
@@ -138,8 +138,11 @@ def training_slider(run, split) -> SliderFigure:
     if not isinstance(run, cnn.Run) or len(run.params) < 2:
         raise TypeError("run must be a cnn.Run with at least two recorded steps (what "
                         f"cnn.train returns), got {type(run).__name__}")
-    test_x, test_y = _images("split.test_x", split[2]), split[3]
-    test_y = _labels("split.test_y", test_y, len(test_x))
+    if not isinstance(split, digits.Split):
+        raise TypeError(f"split must be a digits.Split (what digits.load_split returns), "
+                        f"got {type(split).__name__}")
+    test_x = _images("split.test_x", split.test_x)
+    test_y = _labels("split.test_y", split.test_y, len(test_x))
     steps = run.steps
     accuracy = np.array([cnn.accuracy(p, test_x, test_y) for p in run.params])
     kernels = np.array([p.conv_w[:, 0] for p in run.params])

@@ -259,8 +259,9 @@ def _symptom(bug: str) -> str:
 
 def symptom(name: str) -> str:
     """What the run with mystery bug `name` ("A" or "B") shows, for the learner to read."""
-    if name not in MYSTERIES:
-        raise ValueError(f"name must be one of {', '.join(map(repr, MYSTERIES))}, got {name!r}")
+    if not isinstance(name, str) or name not in MYSTERIES:
+        raise ValueError(f"name must be one of {', '.join(map(repr, MYSTERIES))}, "
+                         f"got {name!r:.40}")
     return _Report(_symptom(MYSTERIES[name]))
 
 
@@ -269,6 +270,7 @@ class _Report(str):
         return str(self)
 
 
+@functools.cache
 def _first_loss_above(bug: str, limit: float) -> int:
     losses, _ = clinic.train_with_bug(bug, digits.load_split())
     above = np.flatnonzero(losses > limit)

@@ -28,10 +28,11 @@ from lessons_lib import (
     exercises_06,
     exercises_07,
     exercises_08,
+    exercises_10,
 )
 
 MODULES = [exercises_00, exercises_01, exercises_02, exercises_03, exercises_04, exercises_05,
-           exercises_06, exercises_07, exercises_08]
+           exercises_06, exercises_07, exercises_08, exercises_10]
 ANSWERED = [(m, name) for m in MODULES for name in m.ANSWERS]
 FUNCTIONS = {  # (module, exercise) -> a right function, a slip and its words
     (exercises_00, "mse_function"): (
@@ -44,6 +45,12 @@ FUNCTIONS = {  # (module, exercise) -> a right function, a slip and its words
                                   "the gradient unchanged"),
     (exercises_06, "towards_zero"): (exercises_06._written_out, lambda k: (
         np.abs(k[1:]) < np.abs(k[:-1])).sum(axis=0), "the count of steps"),
+    (exercises_10, "overlapping_pool_backward"): (
+        exercises_10._pool_backward_solved,
+        lambda x, dy: exercises_10._pool_slip(x, dy, "assign"), "instead of +="),
+    (exercises_10, "strided_kernel_grad"): (
+        exercises_10._strided_rule, lambda x, dy: exercises_10._strided_rule(x, dy, "mean"),
+        "the mean over the batch"),
 }
 BAD_ANSWERS = ["abc", "12", [1.0], {"a": 1}, 10**400, math.nan, math.inf, -math.inf, object(),
                True, torch.ones(2), np.ones(3)]
@@ -233,6 +240,10 @@ def test_training_step_accepts_a_right_step_and_diagnoses_slips():
     (exercises_04, "zeroing_lr", 19.0, "Upside down"),  # 57 / 3
     (exercises_08, "forward_multiply_adds", 8 * 256 * 256 * 9, "smaller than the image"),
     (exercises_08, "step_multiply_adds", 16 * 60 * 60 * 25, "forward pass alone"),
+    (exercises_10, "wide_parameters", 16 * 25 + 16 * 16 * 10, "biases"),  # no bias at all
+    (exercises_10, "wide_parameters", 16 * 25 + 16 + 16 * 64 * 10 + 10, "pool halves"),
+    (exercises_10, "letters_start_loss", math.log(10), "10 digits"),
+    (exercises_10, "letters_start_loss", math.log10(26), "natural logarithm"),
 ])
 def test_mistakes_are_the_slips_they_describe(module, name, value, words):
     feedback = getattr(module, name)(value)
@@ -248,6 +259,8 @@ def test_mistakes_are_the_slips_they_describe(module, name, value, words):
     (exercises_04, "centre_pixel_gradient", 12.5 + 35 + 37 + 13.5),
     (exercises_04, "zeroing_lr", 3 / 57), (exercises_08, "forward_multiply_adds", 8 * 254**2 * 9),
     (exercises_08, "step_multiply_adds", 2 * 16 * 60**2 * 25),
+    (exercises_10, "wide_parameters", 16 * 5 * 5 + 16 + 16 * 4 * 4 * 10 + 10),
+    (exercises_10, "letters_start_loss", math.log(26)),
 ])
 def test_right_answers_worked_by_hand(module, name, right):
     assert getattr(module, name)(right).correct
