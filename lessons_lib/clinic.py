@@ -6,15 +6,19 @@ put in on purpose, the symptom it shows, and the check that catches it.
                                   the finite-difference one (1 when right; "both 0" when both are)
     train_with_bug(bug, split, steps)        a short run of lesson 10's training with that bug
     symptom(bug, split)           what a learner would see: the losses, the kernels, the check
+    start(bug)                    the starting parameters that run uses
+    inside(params, x, y)          per layer: the conv outputs' share <= 0, kernels never on,
+                                  and each parameter array's gradient size
 """
 import numpy as np
 
 from lessons_lib import cnn, digits, validation
 
 BUGS = ("learning rate too large", "sign flipped in the conv backward", "missing 1/N",
-        "all-zero initialisation", "gradients never zeroed")
+        "all-zero initialisation", "gradients never zeroed", "initialisation too large")
 LR, BETA, BATCH = 0.05, 0.9, 32  # lesson 10's settings
 LARGE_LR = 5.0
+LARGE_SCALE = 10.0  # every initial weight 10 times lesson 10's
 
 
 def _flipped_conv(params, x, y):
@@ -72,6 +76,27 @@ def _bug(bug):
     return validation.choice("bug", bug, BUGS)
 
 
+def start(bug: str) -> cnn.Params:
+    """The starting parameters of the run with `bug`: lesson 10's (seed 1), all zero, or ten
+    times larger."""
+    bug = _bug(bug)
+    scale = {"all-zero initialisation": 0.0, "initialisation too large": LARGE_SCALE}.get(bug, 1.0)
+    return cnn.init(1, scale=scale)
+
+
+def inside(params, x, y) -> dict:
+    """What the layers do on a batch: the share of conv outputs at or below 0 (ReLU passes no
+    gradient there), how many kernels are at or below 0 on every pixel of every image (dead),
+    and the size (root of the sum of squares) of each parameter array's gradient."""
+    _, grads = cnn.loss_and_grads(params, x, y)  # checks params, x and y
+    conv = cnn.conv_forward(x, params.conv_w, params.conv_b)
+    report = {"share at or below 0": float(np.mean(conv <= 0)),
+              "dead kernels": int((conv <= 0).all(axis=(0, 2, 3)).sum())}
+    for name in ("conv_w", "conv_b", "lin_w", "lin_b"):
+        report[f"|grad {name}|"] = float(np.sqrt(np.sum(getattr(grads, name) ** 2)))
+    return report
+
+
 def train_with_bug(bug: str, split, steps: int = 60) -> tuple[np.ndarray, list]:
     """(losses, kernels at each step) of lesson 10's training with `bug` put in. The run stops
     early when the loss passes cnn.DIVERGED_LOSS."""
@@ -81,7 +106,7 @@ def train_with_bug(bug: str, split, steps: int = 60) -> tuple[np.ndarray, list]:
                         f"got {type(split).__name__}")
     steps = validation.count("steps", steps, minimum=1, maximum=500)
     x, y = split.train_x, split.train_y
-    params = cnn.init(1, scale=0.0 if bug == "all-zero initialisation" else 1.0)
+    params = start(bug)
     lr = LARGE_LR if bug == "learning rate too large" else LR
     grads_fn = _grads_fn(bug)
     weights = [a.copy() for a in params.arrays()]
@@ -109,7 +134,7 @@ def symptom(bug: str, split, steps: int = 60) -> str:
     all alike, and the gradient check on a batch of 8 at the start."""
     bug = _bug(bug)
     losses, kernels = train_with_bug(bug, split, steps)
-    params = cnn.init(1, scale=0.0 if bug == "all-zero initialisation" else 1.0)
+    params = start(bug)
     ratios = gradient_check(params, split.train_x[:8], split.train_y[:8], _grads_fn(bug))
     shown = ", ".join(f"{loss:.3g}" for loss in losses[::10])
     if len(losses) < steps:

@@ -293,6 +293,10 @@ def _why_not(bug: str, mystery: str) -> str:
     if bug == "all-zero initialisation":
         return ("All-zero weights leave the loss near ln 10 and the 8 kernels identical (all "
                 "zero) for ever; this loss moves and the kernels differ.")
+    if bug == "initialisation too large":
+        return (f"Weights {clinic.LARGE_SCALE:g} times too large start the loss far above ln 10 "
+                f"(at {clinic.train_with_bug(bug, digits.load_split())[0][0]:.3g}); this run "
+                "starts at about ln 10 = 2.30.")
     return ("Gradients that are never zeroed are right on the first step, so the check gives 1 "
             "everywhere; the trouble grows with time, as the summed gradients get longer.")
 

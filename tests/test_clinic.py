@@ -29,7 +29,7 @@ def test_each_bug_shows_its_symptom(split):
     blown = {bug: len(run[0]) < 60 for bug, run in losses.items()}
     assert blown == {"learning rate too large": True, "sign flipped in the conv backward": True,
                      "missing 1/N": True, "all-zero initialisation": False,
-                     "gradients never zeroed": True}
+                     "gradients never zeroed": True, "initialisation too large": False}
     assert len(losses["learning rate too large"][0]) < len(losses["missing 1/N"][0]) < len(
         losses["gradients never zeroed"][0])
     zero_losses, zero_kernels = losses["all-zero initialisation"]
@@ -54,3 +54,17 @@ def test_symptom_reports_what_a_learner_sees(split):
 def test_bad_arguments_are_named(split, call, words):
     with pytest.raises((ValueError, TypeError), match=words):
         call(split)
+
+
+def test_too_large_an_initialisation_starts_high_and_kills_relus(split):
+    large = clinic.start("initialisation too large")
+    assert np.allclose(large.conv_w, 10 * cnn.init(1).conv_w)
+    losses, _ = clinic.train_with_bug("initialisation too large", split)
+    assert losses[0] > 5 * np.log(10)  # habit 1 catches it: far above ln 10
+    before = clinic.inside(large, split.train_x[:256], split.train_y[:256])
+    assert before["dead kernels"] == 0 and 0.4 < before["share at or below 0"] < 0.6
+    run = cnn.train(large, split.train_x, split.train_y, 0.05, 0.9, 32, epochs=1)
+    after = clinic.inside(run.params[-1], split.train_x[:256], split.train_y[:256])
+    assert after["dead kernels"] >= 4 and after["share at or below 0"] > 0.9
+    healthy = clinic.inside(cnn.init(1), split.train_x[:256], split.train_y[:256])
+    assert before["|grad lin_w|"] > 10 * healthy["|grad lin_w|"]
