@@ -38,7 +38,7 @@ NOT_COMPUTATIONS = re.compile("|".join([
     # the exercise checkers
     r"^(exercises|exercises_\d\d)\.",
     # lesson 10: its pictures, the digits it starts from and its random starting weights
-    r"^cnn_widgets\.", r"^(digits\.load|cnn\.init)$",
+    r"^(cnn_widgets|clinic_widgets)\.", r"^(digits\.load|cnn\.init|cnn\.Params)$",
 ]))
 
 BY_HAND = {
@@ -147,6 +147,17 @@ BY_HAND = {
         "cnn_torch.from_params": "model.linear.weight.copy_(torch.tensor(params.lin_w.T))",
         "cnn_torch.train": "torch_losses.append(loss.item())",
         "cnn_torch.accuracy": "read_right = (model(torch.tensor(split.test_x)).argmax(dim=1)",
+    },
+    "11": {
+        "digits.load_split": ("10", "x_all = ((images / 16 - mean) / std)[:, None]"),
+        "cnn.train": ("10", "def train_by_hand(weights, x, y, batches, lr=0.05, beta=0.9):"),
+        "cnn.loss_and_grads": ("10", "def loss_and_grads_by_hand(weights, x, y):"),
+        "cnn.conv_forward": ("10", "def conv_forward_by_hand(x, w, b):"),
+        # lesson 10's training loop, with one bug put in
+        "clinic.train_with_bug": ("10", "def train_by_hand(weights, x, y, batches, lr=0.05, "
+                                        "beta=0.9):"),
+        "clinic.gradient_check": "def ratio_by_hand(grads_fn, params, name, index, h=1e-6):",
+        "clinic.inside": "dead_by_hand = int((conv_out <= 0).all(axis=(0, 2, 3)).sum())",
     },
 }
 

@@ -29,10 +29,11 @@ from lessons_lib import (
     exercises_07,
     exercises_08,
     exercises_10,
+    exercises_11,
 )
 
 MODULES = [exercises_00, exercises_01, exercises_02, exercises_03, exercises_04, exercises_05,
-           exercises_06, exercises_07, exercises_08, exercises_10]
+           exercises_06, exercises_07, exercises_08, exercises_10, exercises_11]
 ANSWERED = [(m, name) for m in MODULES for name in m.ANSWERS]
 FUNCTIONS = {  # (module, exercise) -> a right function, a slip and its words
     (exercises_00, "mse_function"): (
@@ -261,6 +262,8 @@ def test_mistakes_are_the_slips_they_describe(module, name, value, words):
     (exercises_08, "step_multiply_adds", 2 * 16 * 60**2 * 25),
     (exercises_10, "wide_parameters", 16 * 5 * 5 + 16 + 16 * 4 * 4 * 10 + 10),
     (exercises_10, "letters_start_loss", math.log(26)),
+    (exercises_11, "effective_lr", 0.02 * 64), (exercises_11, "distinct_kernels", 1),
+    (exercises_11, "flipped_linear_ratio", -1.0),
 ])
 def test_right_answers_worked_by_hand(module, name, right):
     assert getattr(module, name)(right).correct

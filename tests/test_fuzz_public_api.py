@@ -46,6 +46,7 @@ from lessons_lib import (
     chain_rule,
     chain_rule_widgets,
     clinic,
+    clinic_widgets,
     cnn,
     cnn_torch,
     cnn_widgets,
@@ -62,6 +63,7 @@ from lessons_lib import (
     exercises_04,
     exercises_08,
     exercises_10,
+    exercises_11,
     features,
     features_widgets,
     gradient_descent,
@@ -191,7 +193,7 @@ def _fast():
 # Any answer, and any learner function, gets a Feedback; never an error.
 EXERCISE_MODULES = [exercises_00, exercises_01, exercises_02, exercises_03, exercises_04,
                     *(importlib.import_module(f"lessons_lib.exercises_0{n}") for n in (5, 6, 7)),
-                    exercises_08, exercises_10]
+                    exercises_08, exercises_10, exercises_11]
 EXERCISES_FUNCTIONS = importlib.import_module("lessons_lib.exercises_functions")
 
 
@@ -623,6 +625,12 @@ LESSON_10_TARGETS = [
     Target("clinic.symptom", clinic.symptom,
            lambda: {"bug": "all-zero initialisation", "split": _split(), "steps": 5}, examples=8),
     Target("exercises_10.symptom", exercises_10.symptom, lambda: {"name": "A"}),
+    Target("clinic_widgets.loss_curves", clinic_widgets.loss_curves,
+           lambda: {"curves": {"healthy": [2.3, 1.0, 0.5], "too large": [2.3, 40.0]}},
+           examples=8),
+    Target("clinic_widgets.inside_figure", clinic_widgets.inside_figure,
+           lambda: dict(zip(("x", "y"), _digits_xy(8))) | {
+               "params_by_title": {"start": cnn.init(1)}}, examples=6),
 ]
 TARGETS += LESSON_10_TARGETS
 
