@@ -16,6 +16,8 @@ hint, solution = BOOK.hint, BOOK.solution
 
 # Exercise 1: 1/N forgotten, on mini-batches of this size, with this learning rate.
 BATCH, LR = 64, 0.02
+# Exercise 2: a symmetric start that is not zero.
+EQUAL_LIN_W, EQUAL_EPOCHS = 0.01, 2
 # Exercise 3: the sign flipped in the linear layer's backward; the check's batch size.
 CHECK_BATCH = 8
 
@@ -46,41 +48,53 @@ BOOK.add("effective_lr", [
                     LR * BATCH))
 
 
+def equal_start() -> cnn.Params:
+    """Exercise 2's start: all 8 kernels equal to lesson 10's first one, every linear weight
+    EQUAL_LIN_W, biases 0."""
+    p = cnn.init(1)
+    return cnn.Params(np.repeat(p.conv_w[:1], cnn.KERNELS, axis=0), np.zeros(cnn.KERNELS),
+                      np.full((cnn.FEATURES, cnn.CLASSES), EQUAL_LIN_W), np.zeros(cnn.CLASSES))
+
+
 @functools.cache
-def _distinct_kernels() -> int:
-    _, kernels = clinic.train_with_bug("all-zero initialisation", digits.load_split())
-    return len(np.unique(np.round(kernels[-1], 12), axis=0))
+def _equal_run():
+    split = digits.load_split()
+    run = cnn.train(equal_start(), split.train_x, split.train_y, 0.05, 0.9, 32, EQUAL_EPOCHS)
+    kernels = run.params[-1].conv_w[:, 0]
+    return len(np.unique(np.round(kernels, 9), axis=0)), float(np.abs(kernels).max())
 
 
 def _identical():
-    return _distinct_kernels(), [
-        Mistake(cnn.KERNELS, "Each kernel would need its own gradient to become different; "
-                "start from equal kernels and ask what tells them apart."),
+    return _equal_run()[0], [
+        Mistake(cnn.KERNELS, "Follow one step: equal kernels make equal maps. With equal "
+                "linear weights, does any map get a different blame, and so its own gradient?"),
         Mistake(0, "The kernels are still there: count how many *different* ones there are."),
     ]
 
 
 def distinct_kernels(answer):
-    """How many different kernels an all-zero start has after 60 training steps."""
+    """How many different kernels a symmetric (equal, not zero) start ends with."""
     right, mistakes = _identical()
     return BOOK.with_help("distinct_kernels", check_number(answer, right, mistakes, rel_tol=0,
                                                            whole=True))
 
 
 def _solve_identical():
-    _, kernels = clinic.train_with_bug("all-zero initialisation", digits.load_split())
-    right = _distinct_kernels()
-    return Solution(("all 8 kernels start equal (all 0), and so do their output maps",
-                     "equal maps get equal blame from the linear layer, so equal gradients",
-                     f"after {len(kernels) - 1} steps: largest |kernel weight| "
-                     f"{np.abs(kernels[-1]).max():g}; {right} different kernel(s)"), right)
+    right, largest = _equal_run()
+    return Solution(("equal kernels and equal biases give 8 equal maps, and equal pooled values",
+                     "the linear weights that read each map start equal; fed equal maps, they "
+                     "get equal gradients and stay equal from map to map",
+                     "so every map gets the same blame back, and every kernel the same "
+                     "gradient: they take equal steps",
+                     f"after {EQUAL_EPOCHS} epochs the kernels have moved (largest |weight| "
+                     f"{largest:.3f}) but there are {right} different one(s)"), right)
 
 
 BOOK.add("distinct_kernels", [
     "Start from 8 equal kernels. Is there anything in the forward or backward pass that treats "
     "kernel 3 differently from kernel 5?",
-    "Here the kernels are all 0: what does the linear layer see, and what blame does it send "
-    "back to the conv?",
+    "The blame a map gets comes through the linear weights that read it. Here they are all "
+    "equal.",
 ], _solve_identical)
 
 

@@ -625,6 +625,7 @@ LESSON_10_TARGETS = [
     Target("clinic.symptom", clinic.symptom,
            lambda: {"bug": "all-zero initialisation", "split": _split(), "steps": 5}, examples=8),
     Target("exercises_10.symptom", exercises_10.symptom, lambda: {"name": "A"}),
+    Target("exercises_11.equal_start", exercises_11.equal_start, dict, examples=1),
     Target("clinic_widgets.loss_curves", clinic_widgets.loss_curves,
            lambda: {"curves": {"healthy": [2.3, 1.0, 0.5], "too large": [2.3, 40.0]}},
            examples=8),
