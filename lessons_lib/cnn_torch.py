@@ -6,6 +6,7 @@ It starts from the NumPy network's weights (cnn.Params) and takes the same mini-
     DigitsNet()                        conv 1 -> 8 (3x3, padding 1), ReLU, 2x2 max-pool, linear
     from_params(params, dtype)         a DigitsNet holding these weights
     train(model, x, y, batches, lr, beta, device)   SGD with momentum; the loss at each step
+                                       (on the CPU in one thread: the steps are tiny)
     accuracy(model, x, y, device)      the share of images read right
 """
 import numpy as np
@@ -79,13 +80,21 @@ def train(model, x, y, batches, lr: float = 0.05, beta: float = 0.9,
     model.to(device)
     optimiser = torch.optim.SGD(model.parameters(), lr=lr, momentum=beta)
     losses = torch.empty(len(rows), dtype=x.dtype, device=device)
-    for step, r in enumerate(rows):
-        index = torch.as_tensor(r.astype(np.int64), device=device)
-        loss = nn.functional.cross_entropy(model(x[index]), y[index])
-        optimiser.zero_grad()
-        loss.backward()
-        optimiser.step()
-        losses[step] = loss.detach()
+    threads = torch.get_num_threads()
+    if device.type == "cpu":
+        # A step on 32 images of 8x8 is too small to split over threads: they spend longer
+        # waiting for each other than computing (benchmarks/bench_capstone.py prints both).
+        torch.set_num_threads(1)
+    try:
+        for step, r in enumerate(rows):
+            index = torch.as_tensor(r.astype(np.int64), device=device)
+            loss = nn.functional.cross_entropy(model(x[index]), y[index])
+            optimiser.zero_grad()
+            loss.backward()
+            optimiser.step()
+            losses[step] = loss.detach()
+    finally:
+        torch.set_num_threads(threads)  # as it was
     return losses.cpu().numpy()  # one copy back at the end: the GPU never waits for the CPU
 
 

@@ -23,6 +23,13 @@ def test_float64_losses_agree_with_the_numpy_run_for_20_steps(split):
     assert np.array_equal(hand.conv_w, params.conv_w)
 
 
+def test_train_leaves_the_thread_count_as_it_found_it(split):
+    before = torch.get_num_threads()
+    cnn_torch.train(cnn_torch.from_params(cnn.init(1)), split.train_x, split.train_y,
+                    cnn.batch_order(len(split.train_x), 32, 1)[:2])
+    assert torch.get_num_threads() == before
+
+
 def test_from_params_copies_the_weights(split):
     params = cnn.init(2)
     model = cnn_torch.from_params(params)
