@@ -38,6 +38,8 @@ NOT_COMPUTATIONS = re.compile("|".join([
     r"^\w+\.[A-Z][A-Z0-9_]*$",
     # the exercise checkers
     r"^(exercises|exercises_\d\d)\.",
+    # lesson 10: its pictures, the digits it starts from and its random starting weights
+    r"^(cnn_widgets|clinic_widgets)\.", r"^(digits\.load|cnn\.init|cnn\.Params)$",
 ]))
 
 BY_HAND = {
@@ -133,6 +135,41 @@ BY_HAND = {
         "layers.cross_entropy_backward": "dlogits = (probs - np.eye(3)[labels]) / 4",
         "layers.relu_forward": "h = np.maximum(h_pre, 0)",
         "layers.relu_backward": "dh_pre = np.where(h_pre > 0, dh, 0.0)",
+    },
+    "10": {
+        "digits.stratified_split": "test_rows.extend(rows[:round(0.2 * len(rows))])",
+        "digits.scale": "x_all = ((images / 16 - mean) / std)[:, None]",
+        "digits.load_split": "x_all = ((images / 16 - mean) / std)[:, None]",
+        "cnn.conv_forward": "def conv_forward_by_hand(x, w, b):",
+        "cnn.conv_backward": "def conv_backward_by_hand(x, w, dy):",
+        "cnn.pool_forward": "def pool_forward_by_hand(x):",
+        "cnn.pool_backward": "def pool_backward_by_hand(x, dy):",
+        "layers.cross_entropy": "def cross_entropy_by_hand(logits, y):",
+        "layers.cross_entropy_backward": "def cross_entropy_backward_by_hand(logits, y):",
+        "layers.relu_forward": "relu_by_hand = np.maximum(h_small, 0)",
+        "layers.relu_backward": "relu_grad_by_hand = h_small * (h_small > 0)",
+        "layers.linear_forward": "linear_by_hand = h_small @ w_lin + 1",
+        "layers.linear_backward": "linear_grads_by_hand = (logits_small @ w_lin.T",
+        "cnn.loss_and_grads": "def loss_and_grads_by_hand(weights, x, y):",
+        "cnn.batch_order": "def batches_by_hand(n, size, seed=0):",
+        "cnn.train": "def train_by_hand(weights, x, y, batches, lr=0.05, beta=0.9):",
+        "cnn.predict": "predicted_by_hand = (hidden.reshape(",
+        "cnn.accuracy": "accuracy_by_hand = np.mean(predicted_by_hand == split.test_y)",
+        "cnn.confusion": "np.add.at(counts_by_hand, (split.test_y, predicted), 1)",
+        "cnn_torch.from_params": "model.linear.weight.copy_(torch.tensor(params.lin_w.T))",
+        "cnn_torch.train": "torch_losses.append(loss.item())",
+        "cnn_torch.accuracy": "read_right = (model(torch.tensor(split.test_x)).argmax(dim=1)",
+    },
+    "11": {
+        "digits.load_split": ("10", "x_all = ((images / 16 - mean) / std)[:, None]"),
+        "cnn.train": ("10", "def train_by_hand(weights, x, y, batches, lr=0.05, beta=0.9):"),
+        "cnn.loss_and_grads": ("10", "def loss_and_grads_by_hand(weights, x, y):"),
+        "cnn.conv_forward": ("10", "def conv_forward_by_hand(x, w, b):"),
+        # lesson 10's training loop, with one bug put in
+        "clinic.train_with_bug": ("10", "def train_by_hand(weights, x, y, batches, lr=0.05, "
+                                        "beta=0.9):"),
+        "clinic.gradient_check": "def ratio_by_hand(grads_fn, params, name, index, h=1e-6):",
+        "clinic.inside": "dead_by_hand = int((conv_out <= 0).all(axis=(0, 2, 3)).sum())",
     },
 }
 

@@ -29,11 +29,13 @@ from lessons_lib import (
     exercises_07,
     exercises_08,
     exercises_09,
+    exercises_10,
+    exercises_11,
     tiny_autograd,
 )
 
 MODULES = [exercises_00, exercises_01, exercises_02, exercises_03, exercises_04, exercises_05,
-           exercises_06, exercises_07, exercises_08, exercises_09]
+           exercises_06, exercises_07, exercises_08, exercises_09, exercises_10, exercises_11]
 ANSWERED = [(m, name) for m in MODULES for name in m.ANSWERS]
 FUNCTIONS = {  # (module, exercise) -> a right function, a slip and its words
     (exercises_00, "mse_function"): (
@@ -64,6 +66,12 @@ FUNCTIONS = {  # (module, exercise) -> a right function, a slip and its words
                            - np.eye(z.shape[1])[labels]) / len(z),
         lambda z, labels: np.exp(z) / np.exp(z).sum(1, keepdims=True) - np.eye(z.shape[1])[labels],
         "without the mean"),
+    (exercises_10, "overlapping_pool_backward"): (
+        exercises_10._pool_backward_solved,
+        lambda x, dy: exercises_10._pool_slip(x, dy, "assign"), "instead of +="),
+    (exercises_10, "strided_kernel_grad"): (
+        exercises_10._strided_rule, lambda x, dy: exercises_10._strided_rule(x, dy, "mean"),
+        "the mean over the batch"),
 }
 BAD_ANSWERS = ["abc", "12", [1.0], {"a": 1}, 10**400, math.nan, math.inf, -math.inf, object(),
                True, torch.ones(2), np.ones(3)]
@@ -267,6 +275,10 @@ def test_training_step_accepts_a_right_step_and_diagnoses_slips():
     (exercises_09, "lr_for_sum", 0.1 * 32, "Upside down"),
     (exercises_09, "lr_for_sum", 0.1, "N times too long"),
     (exercises_09, "dead_neuron", "it depends on the labels", "the gate multiplies dh by 0"),
+    (exercises_10, "wide_parameters", 16 * 25 + 16 * 16 * 10, "biases"),  # no bias at all
+    (exercises_10, "wide_parameters", 16 * 25 + 16 + 16 * 64 * 10 + 10, "pool halves"),
+    (exercises_10, "letters_start_loss", math.log(10), "10 digits"),
+    (exercises_10, "letters_start_loss", math.log10(26), "natural logarithm"),
 ])
 def test_mistakes_are_the_slips_they_describe(module, name, value, words):
     feedback = getattr(module, name)(value)
@@ -288,6 +300,10 @@ def test_mistakes_are_the_slips_they_describe(module, name, value, words):
     (exercises_08, "forward_multiply_adds", 8 * 254**2 * 9),
     (exercises_08, "step_multiply_adds", 2 * 16 * 60**2 * 25),
     (exercises_09, "start_loss", math.log(26)), (exercises_09, "lr_for_sum", 0.1 / 32),
+    (exercises_10, "wide_parameters", 16 * 5 * 5 + 16 + 16 * 4 * 4 * 10 + 10),
+    (exercises_10, "letters_start_loss", math.log(26)),
+    (exercises_11, "effective_lr", 0.02 * 64), (exercises_11, "distinct_kernels", 1),
+    (exercises_11, "flipped_linear_ratio", -1.0),
 ])
 def test_right_answers_worked_by_hand(module, name, right):
     assert getattr(module, name)(right).correct

@@ -1,0 +1,138 @@
+"""Checkers, hints and worked solutions for lesson 11's exercises. Right answers come from
+lessons_lib.clinic and lessons_lib.cnn, never from typed-in values.
+
+    exercises_11.hint("effective_lr")       a hint (hint("effective_lr", 2) the next one)
+    exercises_11.solution("effective_lr")   the worked solution, computed
+"""
+import functools
+
+import numpy as np
+
+from lessons_lib import clinic, cnn, digits
+from lessons_lib.exercises import Hints, Mistake, Solution, check_number
+
+BOOK = Hints("exercises_11")
+hint, solution = BOOK.hint, BOOK.solution
+
+# Exercise 1: 1/N forgotten, on mini-batches of this size, with this learning rate.
+BATCH, LR = 64, 0.02
+# Exercise 2: a symmetric start that is not zero.
+EQUAL_LIN_W, EQUAL_EPOCHS = 0.01, 2
+# Exercise 3: the sign flipped in the linear layer's backward; the check's batch size.
+CHECK_BATCH = 8
+
+
+def _effective():
+    right = LR * BATCH
+    return right, [
+        Mistake(LR / BATCH, "The sum is N times the mean, so the step is N times longer, not "
+                "shorter: multiply."),
+        Mistake(LR, "Without the 1/N every gradient is N times larger, so the same lr takes "
+                "N times longer steps."),
+        Mistake(float(BATCH), "Multiply the batch size by the learning rate."),
+    ]
+
+
+def effective_lr(answer):
+    """The learning rate a correct run needs to take the same steps as one that forgot 1/N."""
+    right, mistakes = _effective()
+    return BOOK.with_help("effective_lr", check_number(answer, right, mistakes))
+
+
+BOOK.add("effective_lr", [
+    "Forgetting 1/N turns the mean loss into the sum: each gradient gets N times larger.",
+    "The step is lr times the gradient. Which lr times the right gradient gives the same step?",
+], lambda: Solution((f"summed gradient = {BATCH} x mean gradient",
+                     f"step = {LR:g} x {BATCH} x mean gradient",
+                     f"= ({LR:g} x {BATCH}) x mean gradient: lr = {LR * BATCH:g}"),
+                    LR * BATCH))
+
+
+def equal_start() -> cnn.Params:
+    """Exercise 2's start: all 8 kernels equal to lesson 10's first one, every linear weight
+    EQUAL_LIN_W, biases 0."""
+    p = cnn.init(1)
+    return cnn.Params(np.repeat(p.conv_w[:1], cnn.KERNELS, axis=0), np.zeros(cnn.KERNELS),
+                      np.full((cnn.FEATURES, cnn.CLASSES), EQUAL_LIN_W), np.zeros(cnn.CLASSES))
+
+
+@functools.cache
+def _equal_run():
+    split = digits.load_split()
+    run = cnn.train(equal_start(), split.train_x, split.train_y, 0.05, 0.9, 32, EQUAL_EPOCHS)
+    kernels = run.params[-1].conv_w[:, 0]
+    return len(np.unique(np.round(kernels, 9), axis=0)), float(np.abs(kernels).max())
+
+
+def _identical():
+    return _equal_run()[0], [
+        Mistake(cnn.KERNELS, "Follow one step: equal kernels make equal maps. With equal "
+                "linear weights, does any map get a different blame, and so its own gradient?"),
+        Mistake(0, "The kernels are still there: count how many *different* ones there are."),
+    ]
+
+
+def distinct_kernels(answer):
+    """How many different kernels a symmetric (equal, not zero) start ends with."""
+    right, mistakes = _identical()
+    return BOOK.with_help("distinct_kernels", check_number(answer, right, mistakes, rel_tol=0,
+                                                           whole=True))
+
+
+def _solve_identical():
+    right, largest = _equal_run()
+    return Solution(("equal kernels and equal biases give 8 equal maps, and equal pooled values",
+                     "the linear weights that read each map start equal; fed equal maps, they "
+                     "get equal gradients and stay equal from map to map",
+                     "so every map gets the same blame back, and every kernel the same "
+                     "gradient: they take equal steps",
+                     f"after {EQUAL_EPOCHS} epochs the kernels have moved (largest |weight| "
+                     f"{largest:.3f}) but there are {right} different one(s)"), right)
+
+
+BOOK.add("distinct_kernels", [
+    "Start from 8 equal kernels. Is there anything in the forward or backward pass that treats "
+    "kernel 3 differently from kernel 5?",
+    "The blame a map gets comes through the linear weights that read it. Here they are all "
+    "equal.",
+], _solve_identical)
+
+
+def _flipped_linear(params, x, y):
+    loss, grads = cnn.loss_and_grads(params, x, y)
+    return loss, cnn.Params(grads.conv_w, grads.conv_b, -grads.lin_w, -grads.lin_b)
+
+
+@functools.cache
+def _lin_ratio() -> float:
+    split = digits.load_split()
+    ratios = clinic.gradient_check(cnn.init(1), split.train_x[:CHECK_BATCH],
+                                   split.train_y[:CHECK_BATCH], _flipped_linear)
+    return ratios["lin_w"]
+
+
+def _linear():
+    return _lin_ratio(), [
+        Mistake(float(CHECK_BATCH), "That would be a missing 1/N. A flipped sign changes the "
+                "direction, not the size."),
+        Mistake(0.0, "The gradient is still as large as before, only pointing the other way."),
+    ]
+
+
+def flipped_linear_ratio(answer):
+    """What the gradient check prints for lin_w when the linear backward's sign is flipped."""
+    right, mistakes = _linear()
+    return BOOK.with_help("flipped_linear_ratio", check_number(answer, right, mistakes,
+                                                               rel_tol=1e-3))
+
+
+BOOK.add("flipped_linear_ratio", [
+    "The check divides the hand-written gradient by the finite difference of the loss, which "
+    "no bug in a backward pass can change.",
+    "A flipped sign turns g into -g: what is -g / g?",
+], lambda: Solution(("finite difference: the true gradient g (the forward pass is right)",
+                     "hand-written: -g for lin_w and lin_b, g for the conv",
+                     f"ratio for lin_w = -g / g = {_lin_ratio():.4f}"), _lin_ratio()))
+
+ANSWERS = {"effective_lr": _effective, "distinct_kernels": _identical,
+           "flipped_linear_ratio": _linear}
