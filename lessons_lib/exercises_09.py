@@ -13,26 +13,31 @@ import math
 import numpy as np
 
 from lessons_lib import layers
-from lessons_lib.exercises import Hints, Mistake, Solution, check_choice, check_number
-from lessons_lib.exercises_functions import Case, check_function
+from lessons_lib.exercises import (
+    CORRECT,
+    NOT_ATTEMPTED,
+    WRONG,
+    Feedback,
+    Hints,
+    Mistake,
+    Solution,
+    check_choice,
+    check_number,
+)
+from lessons_lib.exercises_functions import Case, check_function, run_learner
 
 BOOK = Hints("exercises_09")
 hint, solution = BOOK.hint, BOOK.solution
 
-SHAPES = ((4, 3, 2), (5, 2, 3), (3, 4, 4))  # (N, D_in, D_out) of the fresh batches
+SHAPES = ((3, 4, 4), (4, 3, 2), (5, 2, 3))  # (N, D_in, D_out); D_in = D_out first
 LETTERS = 26  # classes in exercise 3
 BATCH, MEAN_LR = 32, 0.1  # exercise 4
-SHAPE_WORDS = ("matmul", "shapes", "aligned", "broadcast", "dimension")
 
 
 def _batch(n: int, d_in: int, d_out: int, seed: int):
     rng = np.random.default_rng(seed)
     return (rng.integers(-3, 4, (n, d_in)).astype(float), rng.integers(-2, 3, (d_in, d_out)) / 2,
             rng.integers(-2, 3, d_out) / 2, rng.integers(-3, 4, (n, d_out)).astype(float))
-
-
-def _flat(dx, dw, db) -> np.ndarray:
-    return np.concatenate([np.ravel(dx), np.ravel(dw), np.ravel(db)])
 
 
 def _dy(x, w, b, target) -> np.ndarray:
@@ -44,66 +49,132 @@ def _layer_reference(x, w, b, target):
     return layers.linear_backward(x, w, _dy(x, w, b, target))
 
 
-def _as_three(function):
-    """The learner's (dx, dw, db) as one flat array, so every case compares at once."""
-    if not callable(function):
-        return function
-
-    def flattened(x, w, b, target):
-        result = function(x, w, b, target)
-        if not isinstance(result, (tuple, list)) or len(result) != 3:
-            return result  # None, or something check_function will describe
-        try:
-            return _flat(*(np.asarray(r.detach() if hasattr(r, "detach") else r, dtype=float)
-                           for r in result))
-        except (TypeError, ValueError):
-            return result
-    return flattened
+NAMES = ("dx", "dw", "db")
+SHAPE_OF = {"dx": "x's shape, (N, D_in)", "dw": "w's shape, (D_in, D_out)",
+            "db": "b's shape, (D_out,)"}
 
 
 def _layer_slips():
+    """(what, rule(x, w, b, target) -> (dx, dw, db), diagnosis), each rule the slip itself."""
+    def scaled(factor):
+        return lambda x, w, b, t: tuple(factor(x, t) * g for g in _layer_reference(x, w, b, t))
+
     def rule(change):
-        return lambda x, w, b, t: _flat(*change(x, w, _dy(x, w, b, t)))
+        return lambda x, w, b, t: change(x, w, _dy(x, w, b, t))
 
     return [
-        ("dW transposed, dy.T @ x", rule(lambda x, w, dy: (dy @ w.T, dy.T @ x, dy.sum(0))),
-         "dW has w's shape (D_in, D_out): the one product of x and dy with that shape is "
+        ("dW = dy.T @ x, transposed", rule(lambda x, w, dy: (dy @ w.T, dy.T @ x, dy.sum(0))),
+         "Here D_in = D_out, so the shapes cannot tell x.T @ dy from dy.T @ x: check the "
+         "values with the index rule, dW[i, j] = sum over n of x[n, i] * dy[n, j], which is "
          "x.T @ dy."),
-        ("dX transposed, w @ dy.T", rule(lambda x, w, dy: (w @ dy.T, x.T @ dy, dy.sum(0))),
-         "dX has x's shape (N, D_in): dy @ w.T."),
-        ("db without the batch sum", rule(lambda x, w, dy: (dy @ w.T, x.T @ dy, dy)),
-         "b is used by every example in the batch, so its gradients add: sum dy over axis 0."),
         ("db averaged over the batch", rule(lambda x, w, dy: (dy @ w.T, x.T @ dy, dy.mean(0))),
          "The 1/N is already inside dy (the loss is a mean); db then sums dy over the batch."),
-        ("every gradient N times too big", rule(lambda x, w, dy: (len(x) * dy @ w.T,
-                                                                  len(x) * x.T @ dy,
-                                                                  len(x) * dy.sum(0))),
+        ("every gradient N times too big", scaled(lambda x, t: len(x)),
          "The loss is the MEAN over the batch: dy = 2 (y - target) / N. The 1/N is missing."),
-        ("(dW, dX, db), dX and dW swapped", rule(lambda x, w, dy: (x.T @ dy, dy @ w.T,
-                                                                  dy.sum(0))),
-         "Return them in the order (dx, dw, db)."),
-        ("half the gradient", rule(lambda x, w, dy: (dy @ w.T / 2, x.T @ dy / 2,
-                                                     dy.sum(0) / 2)),
+        ("a mean over every entry, as np.mean and MSELoss do",
+         scaled(lambda x, t: 1 / t.shape[1]),
+         "That divides by N x D_out. This loss sums each example's D_out squared errors and "
+         "averages over the N examples only: dy = 2 (y - target) / N."),
+        ("half the gradient", scaled(lambda x, t: 0.5),
          "The square's derivative brings a 2: dy = 2 (y - target) / N."),
-        ("the gradient with the wrong sign", rule(lambda x, w, dy: (-dy @ w.T, -x.T @ dy,
-                                                                    -dy.sum(0))),
+        ("the gradient with the wrong sign", scaled(lambda x, t: -1.0),
          "dy = 2 (y - target) / N: prediction minus target, not the other way round."),
     ]
 
 
+def _arrays(result):
+    """The learner's (dx, dw, db) as three float arrays, or a sentence saying what is wrong."""
+    if isinstance(result, dict):
+        return "it returned a dict: return a tuple (dx, dw, db)"
+    if not isinstance(result, (tuple, list)):
+        text = f"{type(result).__name__} {result!r:.40}"
+        if isinstance(result, (str, bytes)):
+            return f"expected 3 arrays (dx, dw, db), got {text}, not numbers"
+        if isinstance(result, float) and not math.isfinite(result):
+            return f"expected 3 arrays (dx, dw, db), got {text}: NaN or inf, not numbers"
+        return f"expected 3 arrays (dx, dw, db), got {text}"
+    if len(result) != 3:
+        return f"expected 3 arrays (dx, dw, db), got {len(result)}"
+    arrays = []
+    for name, value in zip(NAMES, result):
+        if hasattr(value, "detach"):
+            value = value.detach().cpu().double().numpy()
+        if isinstance(value, (str, bytes, dict)) or value is None:
+            return f"{name} is {type(value).__name__} {value!r:.40}, not numbers"
+        try:
+            array = np.asarray(value, dtype=float)
+        except (TypeError, ValueError, OverflowError):
+            return f"{name} is {type(value).__name__} {value!r:.40}, not numbers"
+        if not np.isfinite(array).all():
+            return f"{name} holds NaN or inf, not a finite answer"
+        arrays.append(array)
+    return arrays
+
+
+def _shape_problem(got, want) -> str:
+    """A sentence naming the first of dx, dw, db whose shape is not its variable's, or ''."""
+    for name, array, right in zip(NAMES, got, want):
+        if array.shape != right.shape:
+            other = [o for o, r in zip(NAMES, want) if o != name and _close([array], [r])]
+            order = (f" That is {other[0]}'s shape: return them in the order (dx, dw, db)."
+                     if other else "")
+            return (f"{name} has shape {array.shape}, expected {right.shape}, "
+                    f"{SHAPE_OF[name]}.{order} Use the shape trick: one product of the pieces "
+                    "gives each shape.")
+    return ""
+
+
+def _close(got, want) -> bool:
+    return all(a.shape == np.shape(r) and np.allclose(a, r, rtol=1e-4, atol=1e-9)
+               for a, r in zip(got, want))
+
+
+def _layer_feedback(function) -> Feedback:
+    cases = [("N={}, D_in={}, D_out={}".format(*size), _batch(*size, seed))
+             for seed, size in enumerate(SHAPES)]
+    results = []  # per case: the three arrays, or a sentence saying what went wrong
+    for n, (_, args) in enumerate(cases):
+        result, problem = run_learner(function, args)
+        if problem is None and result is None:
+            if n == 0:
+                return Feedback(NOT_ATTEMPTED, "Not attempted yet: the function returns None.")
+            problem = "it returned None"
+        if problem is None:
+            result = _arrays(result)
+            problem = result if isinstance(result, str) else _shape_problem(
+                result, _layer_reference(*args))
+        results.append(problem or result)
+    failing = [n for n, (result, (label, args)) in enumerate(zip(results, cases))
+               if isinstance(result, str) or not _close(result, _layer_reference(*args))]
+    if not failing:
+        return Feedback(CORRECT, f"Correct: dx, dw and db right on all {len(cases)} cases.")
+    label, args = cases[failing[0]]
+    got = results[failing[0]]
+    if isinstance(got, str):
+        return Feedback(WRONG, f"Case {label}: {got}" + ("" if got.endswith(".") else "."))
+    want = _layer_reference(*args)
+    wrong = [name for name, a, r in zip(NAMES, got, want) if not _close([a], [r])]
+    names = wrong[0] if len(wrong) == 1 else ", ".join(wrong[:-1]) + " and " + wrong[-1]
+    message = f"Case {label}: {names} {'is' if len(wrong) == 1 else 'are'} wrong"
+    valued = [n for n in failing if not isinstance(results[n], str)]
+    for what, rule, diagnosis in _layer_slips():  # named only if it explains every such case
+        if all(_close(results[n], rule(*cases[n][1])) for n in valued):
+            return Feedback(WRONG, f"{message}: that is {what}. {diagnosis}")
+    k = NAMES.index(wrong[0])
+    return Feedback(WRONG, f"{message}. Expected {wrong[0]} = {_short(want[k])}, got "
+                    f"{_short(got[k])}.")
+
+
+def _short(array) -> str:
+    text = str(np.round(array, 4).tolist())
+    return text if len(text) <= 80 else text[:76] + " ..."
+
+
 def linear_layer_backward(function):
     """Your function(x, w, b, target) -> (dx, dw, db) for y = x @ w + b and
-    loss = mean over the batch of sum((y - target)**2)."""
-    cases = [Case(f"N={n}, D_in={d_in}, D_out={d_out}",
-                  lambda s=(n, d_in, d_out, seed): _batch(*s),
-                  _flat(*_layer_reference(*_batch(n, d_in, d_out, seed))))
-             for seed, (n, d_in, d_out) in enumerate(SHAPES)]
-    feedback = check_function(_as_three(function), cases, _layer_slips())
-    if not feedback.correct and any(word in feedback.message for word in SHAPE_WORDS):
-        feedback = type(feedback)(feedback.status, feedback.message + " Use the shape trick: "
-                                  "dX has x's shape (N, D_in), dW has w's (D_in, D_out), db has "
-                                  "b's (D_out,); one product of the pieces gives each shape.")
-    return BOOK.with_help("linear_layer_backward", feedback)
+    loss = ((y - target)**2).sum(axis=1).mean(); dx, dw and db are each checked on their own,
+    shape first."""
+    return BOOK.with_help("linear_layer_backward", _layer_feedback(function))
 
 
 BOOK.add("linear_layer_backward", [
@@ -114,8 +185,8 @@ BOOK.add("linear_layer_backward", [
 ], lambda: Solution((
     "y = x @ w + b;  dy = 2 * (y - target) / len(x)",
     "dx, dw, db = dy @ w.T, x.T @ dy, dy.sum(axis=0)",
-    "first case, N=4, D_in=3, D_out=2, gives (dx, dw, db):",
-), tuple(np.round(g, 4).tolist() for g in _layer_reference(*_batch(4, 3, 2, 0)))))
+    "first case, N={}, D_in={}, D_out={}, gives (dx, dw, db):".format(*SHAPES[0]),
+), tuple(np.round(g, 4).tolist() for g in _layer_reference(*_batch(*SHAPES[0], 0)))))
 
 
 # 2. The gradient of softmax cross-entropy, averaged over the batch.
@@ -124,7 +195,7 @@ def _logits_batch(n: int, classes: int, seed: int):
     return rng.normal(0.0, 2.0, (n, classes)), rng.integers(0, classes, n)
 
 
-CE_SHAPES = ((4, 3), (6, 5), (2, 4))
+CE_SHAPES = ((5, 4), (6, 5), (3, 7))  # (N, K): never N = K, never the lesson's
 
 
 def _ce_slips():
@@ -147,11 +218,40 @@ def _ce_slips():
          "The loss is the MEAN over the batch: divide by N."),
         ("(logits - y) / N", lambda z, labels: (z - y(z, labels)) / len(z),
          "Turn the logits into probabilities first: p = softmax(logits)."),
+        ("softmax over axis 0, down each column", lambda z, labels: (
+            layers.softmax(z.T).T - y(z, labels)) / len(z),
+         "Each example's probabilities are a row: softmax along axis=1, so each row sums to 1."),
+        ("softmax over the whole array at once", lambda z, labels: (
+            layers.softmax(z.reshape(1, -1)).reshape(z.shape) - y(z, labels)) / len(z),
+         "Softmax each row on its own (axis=1, keepdims=True): each example's probabilities "
+         "sum to 1."),
+        ("(p - y) / K, divided by the number of classes", lambda z, labels: (
+            p(z) - y(z, labels)) / z.shape[1],
+         "The mean is over the N examples (rows), not the K classes: divide by N = len(logits)."),
+        ("the gradient of the right class only", lambda z, labels: (
+            y(z, labels) * (p(z) - 1)) / len(z),
+         "Every logit gets a gradient, not just the right class's: the others get p_k / N."),
     ]
 
 
+def _ce_shape_problem(function):
+    """'Case ...: returned shape ..., expected (N, K)' for the first case of the wrong shape."""
+    for seed, (n, classes) in enumerate(CE_SHAPES):
+        result, problem = run_learner(function, _logits_batch(n, classes, seed))
+        if problem is not None or result is None:
+            return None  # check_function says what went wrong
+        shape = tuple(result.shape) if hasattr(result, "shape") else np.shape(result)
+        if len(shape) >= 1 and shape != (n, classes):
+            return Feedback(WRONG, f"Case N={n}, {classes} classes: returned shape {shape}, "
+                            f"expected {(n, classes)} = (N, K), one row per example.")
+    return None
+
+
 def cross_entropy_gradient(function):
-    """Your function(logits, labels) -> dloss/dlogits, for the mean cross-entropy."""
+    """Your function(logits, labels) -> dloss/dlogits, for the mean cross-entropy; the shape
+    is checked first."""
+    if callable(function) and (wrong := _ce_shape_problem(function)) is not None:
+        return BOOK.with_help("cross_entropy_gradient", wrong)
     cases = [Case(f"N={n}, {classes} classes", lambda s=(n, classes, seed): _logits_batch(*s),
                   layers.cross_entropy_backward(*_logits_batch(n, classes, seed)))
              for seed, (n, classes) in enumerate(CE_SHAPES)]
@@ -182,6 +282,10 @@ def _start_loss():
         Mistake(math.log(2), "ln 2 is the start of a two-class problem; here there are "
                 f"{LETTERS} classes."),
         Mistake(math.log(10), "ln 10 is for ten classes; here there are 26."),
+        Mistake(math.log(LETTERS + 1), f"That is ln {LETTERS + 1}: there are exactly {LETTERS} "
+                "classes, one per letter."),
+        Mistake(math.log(LETTERS - 1), f"That is ln {LETTERS - 1}: every one of the {LETTERS} "
+                "classes counts, the right one included."),
     ]
 
 
@@ -212,6 +316,10 @@ def _lr_for_sum():
                 "times the mean's: the same lr takes steps N times too long."),
         Mistake(MEAN_LR / math.sqrt(BATCH), "Not a square root: the gradient grows by exactly "
                 "N, so lr shrinks by exactly N."),
+        Mistake(MEAN_LR / (2 * BATCH), "That divides by 2N: the sum is exactly N times the "
+                "mean, so divide by N alone."),
+        Mistake(MEAN_LR / BATCH**2, "That divides by N twice: the summed loss's gradient is "
+                "N times the mean's, so lr shrinks by N once."),
     ]
 
 

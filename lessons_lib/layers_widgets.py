@@ -35,7 +35,7 @@ def logit_slider(logits, label: int = 0) -> SliderFigure:
     fig, axes = plotting.figure(1, 2)
     prob_ax, grad_ax = axes[0]
     plotting.style(prob_ax, "softmax probabilities p", "class", "probability")
-    plotting.style(grad_ax, "gradient p - y (loss per logit)", "class", "dloss/dlogit")
+    plotting.style(grad_ax, "dloss/dlogit = p − y", "class", "dloss/dlogit")
     prob_bars = prob_ax.bar(classes, np.zeros(logits.size), color=plotting.BLUE)
     prob_ax.bar(label, 1.0, fill=False, edgecolor=plotting.GREY, linestyle="--", linewidth=1.5)
     grad_bars = grad_ax.bar(classes, np.zeros(logits.size), color=plotting.ORANGE)

@@ -59,8 +59,9 @@ FUNCTIONS = {  # (module, exercise) -> a right function, a slip and its words
     (exercises_09, "linear_layer_backward"): (
         lambda x, w, b, t: (lambda dy: (dy @ w.T, x.T @ dy, dy.sum(0)))(2 * (x @ w + b - t)
                                                                        / len(x)),
-        lambda x, w, b, t: (lambda dy: (dy @ w.T, x.T @ dy, dy))(2 * (x @ w + b - t) / len(x)),
-        "without the batch sum"),
+        lambda x, w, b, t: (lambda dy: (dy @ w.T, x.T @ dy, dy.mean(0)))(2 * (x @ w + b - t)
+                                                                         / len(x)),
+        "db averaged over the batch"),
     (exercises_09, "cross_entropy_gradient"): (
         lambda z, labels: (np.exp(z) / np.exp(z).sum(1, keepdims=True)
                            - np.eye(z.shape[1])[labels]) / len(z),

@@ -63,11 +63,18 @@ def test_the_shape_trick_leaves_one_product(nb):
 def test_mean_versus_sum_grows_with_the_batch_only_for_the_sum(nb):
     out = stored_notebooks.output_after(nb, "w_teacher = rng.normal")
     assert "the sum's gradient grew 6.2 times, the mean's 0.8 times" in out
+    assert "of the sum's 5.544" in out and "of the sum's 34.546" in out  # computed from P - Y
     assert "lr 0.5 on the mean = lr 0.0078125 on the sum (batch of 64)" in \
         stored_notebooks.output_after(nb, "lr_mean, n = 0.5, 64")
-    out = stored_notebooks.output_after(nb, "for divide in (1, 2):")
-    assert "divided by 1: accumulated gradient = 2.0 x" in out
-    assert "divided by 2: accumulated gradient = 1.0 x" in out
+    out = stored_notebooks.output_after(nb, "def accumulated(pieces, weight):")
+    assert "4 + 4, each piece's mean not divided                    : off the whole batch's " \
+        "gradient by 1.00" in out  # the halves' sum is twice the mean
+    assert "4 + 4, each piece's mean divided by the number of pieces: off the whole batch's " \
+        "gradient by 0.00" in out
+    assert "2 + 6, each piece's mean divided by the number of pieces: off the whole batch's " \
+        "gradient by 0.50" in out  # only equal pieces may simply be divided by their number
+    assert "2 + 6, each piece's mean weighted by n_piece / N        : off the whole batch's " \
+        "gradient by 0.00" in out
 
 
 def test_the_two_layer_network_and_its_training_run(nb):
@@ -75,13 +82,20 @@ def test_the_two_layer_network_and_its_training_run(nb):
     assert "90 points, 3 classes; 51 parameters" in out
     assert 2 * 8 + 8 + 8 * 3 + 3 == 51
     out = stored_notebooks.output_after(nb, "lr, steps = 0.5, 200")
-    assert "loss at step 1: 1.1311 (ln 3 = 1.0986); at step 200:" in out
-    final = float(out.split("at step 200: ")[1].split()[0])
+    assert "loss before training: 1.1311, 0.0325 above ln 3 = 1.0986" in out
+    assert 0.01 < 1.1311 - math.log(3) < 0.05  # "a little above ln 3", beyond cell 27's 0.01
+    lean = float(out.split("sits on average ")[1].split()[0])
+    assert lean == 0.0316 and abs(lean - 0.0325) < 0.002  # the lean explains the excess
+    final = float(out.split("after 200 steps: loss ")[1].split(",")[0])
     assert final < 0.1  # "training brings it well down"
-    assert "below 1e-12" in out and "training accuracy after 200 steps: 100.0%" in out
+    assert "training accuracy 100.0%" in out
+    gap = float(out.split("over 200 steps: ")[1].split()[0])
+    assert gap < 1e-12
     out = stored_notebooks.output_after(nb, "twice = F.cross_entropy(torch.softmax")
     assert "F.cross_entropy(logits) = 1.1311 = ours" in out
-    assert "F.cross_entropy(probabilities) = 1.1092" in out  # a different loss
+    assert "F.cross_entropy(probabilities) = 1.1092" in out  # lower, and wrong
+    assert "3.1 times smaller" in out and "a loss of 0.5514, never 0" in out
+    assert math.log((math.e + 2) / math.e) == pytest.approx(0.5514, abs=5e-5)  # the floor
     assert "shape (8, 2) = W1 transposed" in out
 
 
@@ -98,3 +112,6 @@ def test_the_exercises_use_settings_the_lesson_never_did(nb):
     assert "26 classes" in out and "batches of 32" in out and "learning rate 0.1" in out
     shapes = {(4, 2, 3)}  # the lesson's (N, D_in, D_out)
     assert not shapes & set(exercises_09.SHAPES)
+    lesson_logits = {(4, 3), (1, 3), (1, 4), (1, 2), (90, 3), (1000, 3), (1000, 10), (8, 3),
+                     (64, 3), (2, 3), (6, 3)}  # every (N, K) the lesson's softmax sees
+    assert not lesson_logits & set(exercises_09.CE_SHAPES)
