@@ -14,7 +14,7 @@ Every rung returns (kernel_next, loss, grad), like `conv2d.training_step`:
     step_loops   Python loops, one image at a time, with lesson 04's `*_loops` functions
     step_numpy   NumPy: one slice of the whole batch per kernel weight, no loop over pixels
     step_torch   the same slices written with torch; runs on whichever device holds the tensors
-    step_autograd  what people write in practice: F.conv2d forward, loss.backward() for grad
+    step_autograd  what people write in practice: F.conv2d forward, autograd for the gradient
 """
 import numpy as np
 import torch
@@ -169,18 +169,21 @@ def step_torch(images, kernel, targets, lr: float):
 
 
 def step_autograd(images, kernel, targets, lr: float):
-    """The practical rung: `F.conv2d` for the forward pass and `backward()` for the gradient,
-    no hand-written gradient at all. Same (kernel_next, loss, grad) as the other rungs."""
-    images, kernel, targets, on_cpu = _tensors(images, kernel, targets)
-    lr = validation.non_negative("lr", validation.bounded("lr", lr, limit=1e30))
-    kernel = kernel.detach().requires_grad_(True)
-    out = F.conv2d(images[:, None], kernel[None, None])[:, 0]  # (n, 1, H, W) in, (n, h, w) out
-    loss = ((out - targets) ** 2).sum()
-    if on_cpu and not bool(torch.isfinite(loss)):
-        raise ValueError(f"the training step overflowed ({loss.dtype}): {TOO_LARGE}")
-    loss.backward()
+    """The practical rung: `F.conv2d` for the forward pass and autograd for the gradient, no
+    hand-written gradient at all. Same (kernel_next, loss, grad) as the other rungs. Works inside
+    torch.no_grad() too, and fills no tensor's .grad."""
+    with validation.autograd():  # a gradient is the answer, whatever mode the caller is in
+        images, kernel, targets, on_cpu = _tensors(images, kernel, targets)
+        lr = validation.non_negative("lr", validation.bounded("lr", lr, limit=1e30))
+        images, targets = images.detach(), targets.detach()
+        kernel = kernel.detach().requires_grad_(True)
+        out = F.conv2d(images[:, None], kernel[None, None])[:, 0]  # (n, 1, H, W) in, (n, h, w)
+        loss = ((out - targets) ** 2).sum()
+        if on_cpu and not bool(torch.isfinite(loss)):
+            raise ValueError(f"the training step overflowed ({loss.dtype}): {TOO_LARGE}")
+        (grad,) = torch.autograd.grad(loss, kernel)
     with torch.no_grad():
-        return _stepped(kernel, lr, kernel.grad, on_cpu), loss.detach(), kernel.grad
+        return _stepped(kernel, lr, grad, on_cpu), loss.detach(), grad
 
 
 def to_torch(arrays, device, dtype=torch.float32) -> tuple[torch.Tensor, ...]:
