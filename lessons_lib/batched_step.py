@@ -84,14 +84,24 @@ def step_loops(images, kernel, targets, lr: float):
     """Rung 1: for each image, lesson 04's loops; add up the losses and the gradients."""
     images, kernel, targets = _arrays(images, kernel, targets)
     lr = validation.non_negative("lr", validation.bounded("lr", lr, limit=1e30))
+    terms = images.shape[0] * targets[0].size * kernel.size
+    if terms > conv2d.MAX_LOOP_TERMS:
+        raise ValueError(f"images {images.shape} and kernel {kernel.shape} need {terms:,} "
+                         f"multiply-adds: the loops take at most {conv2d.MAX_LOOP_TERMS:,} "
+                         f"(use step_numpy)")
     total_loss, grad = 0.0, np.zeros(kernel.shape)
-    with validation.no_overflow("the training step", TOO_LARGE):
-        for image, target in zip(images, targets, strict=True):
-            output = conv2d.conv2d_loops(image, kernel)
-            total_loss += conv2d.loss(output, target)
-            grad += conv2d.kernel_grad_loops(image, conv2d.blame(output, target), kernel.shape)
-        validation.finite("the training step", total_loss, TOO_LARGE)
-        return conv2d.sgd_update(kernel, grad, lr), total_loss, grad
+    try:  # lesson 04's functions blame their own arguments; here the batch's are to blame
+        with validation.no_overflow("the training step", TOO_LARGE):
+            for image, target in zip(images, targets, strict=True):
+                output = conv2d.conv2d_loops(image, kernel)
+                total_loss += conv2d.loss(output, target)
+                grad += conv2d.kernel_grad_loops(image, conv2d.blame(output, target),
+                                                 kernel.shape)
+            validation.finite("the training step", total_loss, TOO_LARGE)
+            return conv2d.sgd_update(kernel, grad, lr), total_loss, grad
+    except ValueError:
+        raise ValueError(f"the training step overflowed (left float64's range): {TOO_LARGE}") \
+            from None
 
 
 def _forward_numpy(images, kernel) -> np.ndarray:
@@ -119,6 +129,8 @@ def step_numpy(images, kernel, targets, lr: float):
         for a in range(kernel.shape[0]):
             for b in range(kernel.shape[1]):
                 grad[a, b] = np.vdot(images[:, a:a + h, b:b + w], blame)  # sum of the product
+        # np.vdot skips NumPy's overflow checks: look at its results
+        validation.finite("the training step", grad, TOO_LARGE)
         return kernel - lr * grad, np.sum(error * error), grad
 
 

@@ -52,6 +52,15 @@ class Model:
     readout: float
     bias: float
 
+    def __post_init__(self):  # checked when made: a NaN or mis-shaped kernel fails here, by name
+        kernel = validation.array("kernel", self.kernel, ndim=3)
+        if kernel.shape != (2, 3, 3) or np.abs(kernel).max() > 1e50:
+            raise ValueError(f"kernel must be a (2, 3, 3) array (one 3x3 kernel per channel) "
+                             f"within +-1e50, got shape {kernel.shape}")
+        object.__setattr__(self, "kernel", kernel)
+        for name in ("readout", "bias"):
+            object.__setattr__(self, name, validation.bounded(name, getattr(self, name)))
+
 
 def random_model(seed: int = 3, scale: float = 0.3) -> Model:
     """A random kernel (nothing edge-like in it on purpose), readout 1, bias 0."""
@@ -79,6 +88,8 @@ def _model(model) -> "Model":
     if not isinstance(model, Model):
         raise TypeError(f"model must be a features.Model (make one with random_model), "
                         f"got {type(model).__name__}")
+    if not np.all(np.isfinite(model.kernel)):  # changed in place since it was made
+        raise ValueError("model.kernel must contain only finite numbers (no NaN or inf)")
     return model
 
 

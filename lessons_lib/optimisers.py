@@ -191,11 +191,15 @@ def _extremes(curvatures) -> tuple[float, float]:
     return float(positive.min()), float(positive.max())
 
 
+TOO_SMALL = "curvatures are too small: the best lr, about 2 / curvature, is beyond float64"
+
+
 def best_plain_lr(curvatures) -> float:
     """2 / (lam_min + lam_max): the rate whose slowest factor |1 - lr * lam| is smallest.
     Curvatures that are (numerically) 0 are left out: the loss does not change along them."""
     lam_min, lam_max = _extremes(curvatures)
-    return 2 / (lam_min + lam_max)
+    with validation.no_overflow("the best lr", TOO_SMALL):
+        return validation.finite("the best lr", 2 / (lam_min + lam_max), TOO_SMALL)
 
 
 def best_momentum(curvatures) -> tuple[float, float]:
@@ -203,8 +207,11 @@ def best_momentum(curvatures) -> tuple[float, float]:
     lr = 4 / (sqrt(lam_max) + sqrt(lam_min))**2, beta = ((sqrt(k) - 1) / (sqrt(k) + 1))**2,
     k = lam_max / lam_min (the heavy-ball settings of Polyak, 1964)."""
     lam_min, lam_max = _extremes(curvatures)
-    root_k = np.sqrt(lam_max / lam_min)
-    return 4 / (np.sqrt(lam_max) + np.sqrt(lam_min)) ** 2, float(((root_k - 1) / (root_k + 1)) ** 2)
+    with validation.no_overflow("the best lr", TOO_SMALL):
+        root_k = np.sqrt(lam_max / lam_min)
+        lr = validation.finite("the best lr", 4 / (np.sqrt(lam_max) + np.sqrt(lam_min)) ** 2,
+                               TOO_SMALL)
+        return lr, float(((root_k - 1) / (root_k + 1)) ** 2)
 
 
 def plain_factor(lr: float, lam: float) -> float:

@@ -94,7 +94,8 @@ def colour(name: str, value):
             isinstance(v, numbers.Real) and not isinstance(v, bool) for v in value))):
         raise TypeError(f"{name} must be a colour: a name, '#RRGGBB' or an RGB tuple, got "
                         f"{type(value).__name__} {value!r:.60}")
-    if not matplotlib.colors.is_color_like(value):
+    if not matplotlib.colors.is_color_like(value) or (isinstance(value, tuple) and not all(
+            0 <= v <= 1 for v in value)):  # False for NaN, which matplotlib lets through
         raise ValueError(f"{name} must be a colour: a name, '#RRGGBB' or an RGB tuple with "
                          f"values from 0 to 1, got {value!r:.60}")
     return value
@@ -233,6 +234,9 @@ def device(name: str, value, here: bool = True):
     return value
 
 
+MAX_NAME_BYTES = 200  # most file systems allow 255 bytes in one name
+
+
 def file_name(name: str, value) -> str:
     """One plain file or folder name: no path separators, no '..', not absolute."""
     value = text(name, value)
@@ -240,6 +244,9 @@ def file_name(name: str, value) -> str:
             or Path(value).is_absolute() or "\0" in value):
         raise ValueError(f"{name} must be a plain name with no '/', '\\' or '..', "
                          f"got {value!r:.60}")
+    if len(value.encode("utf-8", "surrogatepass")) > MAX_NAME_BYTES:
+        raise ValueError(f"{name} must be at most {MAX_NAME_BYTES} bytes long (file systems "
+                         f"refuse longer names), got {len(value.encode('utf-8', 'surrogatepass'))}")
     return value
 
 

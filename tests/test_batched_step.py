@@ -215,3 +215,10 @@ def test_autograd_rung_works_in_no_grad_and_inference_mode_and_fills_no_callers_
         result = batched_step.step_autograd(images, kernel, targets, 1e-4)
     assert batched_step.relative_difference(result, expected) < 1e-12
     assert all(t.grad is None for t in (images, kernel, targets))
+
+
+@pytest.mark.parametrize("step", [batched_step.step_numpy, batched_step.step_loops])
+def test_an_overflowing_batch_is_a_named_error_blaming_the_batch(step):
+    images, kernel, targets = batched_step.make_batch(2, 5, 2)
+    with pytest.raises(ValueError, match="overflowed.*images, kernel or targets"):
+        step(np.full_like(images, 1e154), kernel, targets, 1e-4)  # np.vdot: no numpy warning
