@@ -115,6 +115,7 @@ def kernel_grad_loops(image, blame_map, kernel_shape) -> np.ndarray:
     """dloss/dkernel[a, b] = sum over positions of (pixel that weight touched) * blame."""
     image, blame_map = _array2d("image", image), _array2d("blame_map", blame_map)
     kernel_shape = _kernel_shape(kernel_shape)
+    _check_fits(image.shape, kernel_shape, "kernel_shape")
     if output_shape(image.shape, kernel_shape) != blame_map.shape:
         raise ValueError(f"blame_map must have shape {output_shape(image.shape, kernel_shape)} "
                          f"for image {image.shape} and kernel {kernel_shape}, "
@@ -134,6 +135,7 @@ def kernel_grad_numpy(image, blame_map, kernel_shape) -> np.ndarray:
     """Same result: each weight's gradient is one slice of the image dotted with the blame map."""
     image, blame_map = _array2d("image", image), _array2d("blame_map", blame_map)
     kernel_shape = _kernel_shape(kernel_shape)
+    _check_fits(image.shape, kernel_shape, "kernel_shape")
     h, w = output_shape(image.shape, kernel_shape)
     if (h, w) != blame_map.shape:
         raise ValueError(f"blame_map must have shape {(h, w)} for image {image.shape} and "
@@ -166,8 +168,13 @@ def training_step(image, kernel, target, lr: float, method: str = "numpy"):
     if output.shape != target.shape:
         raise ValueError(f"target must have shape {output.shape}, the output of image "
                          f"{np.shape(image)} and kernel {kernel.shape}; got {target.shape}")
-    grad = kernel_grad(image, blame(output, target), kernel.shape)
-    return sgd_update(kernel, grad, lr), loss(output, target), grad
+    try:  # loss and blame name their own arguments; here image, kernel or target are to blame
+        grad = kernel_grad(image, blame(output, target), kernel.shape)
+        step_loss = loss(output, target)
+    except ValueError:
+        raise ValueError(f"the training step overflowed (left float64's range): {TOO_LARGE}") \
+            from None
+    return sgd_update(kernel, grad, lr), step_loss, grad
 
 
 # --- Repeated steps, and the largest learning rate that still converges (lesson 04) ---------

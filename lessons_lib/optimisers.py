@@ -22,6 +22,9 @@ import numpy as np
 from lessons_lib import conv2d, validation
 
 
+MAX_STEPS = 100_000  # a run's length: about 10 s on a laptop
+
+
 def _vector(name: str, value) -> np.ndarray:
     """A non-empty 1-D float array within +-1e50 (so that squares and products stay finite)."""
     array = validation.array(name, value, ndim=1)
@@ -155,7 +158,7 @@ def run(optimiser, bowl: Bowl, w0, steps: int) -> np.ndarray:
     """The weights before any step, then after each: (steps + 1, weights). Stops early (fewer
     rows) if the loss passes 1e6 times its start, long before float64 overflows."""
     _checked(optimiser, bowl)
-    steps = validation.count("steps", steps, maximum=1_000_000)
+    steps = validation.count("steps", steps, maximum=MAX_STEPS)
     path = [bowl._weights(w0, "w0")]
     limit = 1e6 * max(bowl.loss(path[0]), 1e-12)
     for _ in range(steps):
@@ -170,7 +173,7 @@ def steps_to(optimiser, bowl: Bowl, w0, threshold: float, max_steps: int = 20_00
     """How many steps until the loss is below `threshold` (None if not within max_steps)."""
     _checked(optimiser, bowl)
     threshold = _rate("threshold", threshold)
-    max_steps = validation.count("max_steps", max_steps, maximum=1_000_000)
+    max_steps = validation.count("max_steps", max_steps, maximum=MAX_STEPS)
     w = bowl._weights(w0, "w0")
     limit = 1e6 * max(bowl.loss(w), 1e-12)
     for step in range(max_steps + 1):
