@@ -210,7 +210,7 @@ def to_torch(arrays, device, dtype=torch.float32) -> tuple[torch.Tensor, ...]:
     if dtype == torch.float32 and any(np.abs(a).max() > 1e38 for a in checked):
         raise ValueError("arrays hold values too large for float32 (above 3.4e38): "
                          "pass dtype=torch.float64")
-    return tuple(torch.as_tensor(a, dtype=dtype, device=device) for a in checked)
+    return tuple(torch.tensor(a, dtype=dtype, device=device) for a in checked)
 
 
 def _to_numpy(name: str, result) -> tuple[np.ndarray, float, np.ndarray]:

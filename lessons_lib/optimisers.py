@@ -21,7 +21,6 @@ import numpy as np
 
 from lessons_lib import conv2d, validation
 
-
 MAX_STEPS = 100_000  # a run's length: about 10 s on a laptop
 
 

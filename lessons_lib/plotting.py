@@ -185,12 +185,8 @@ def update_heatmap(image, texts, values, fmt: str = "{:g}") -> None:
     shape = (len(texts), len(texts[0])) if isinstance(texts, list) and texts else None
     if shape is None or not all(isinstance(row, list) and len(row) == shape[1] for row in texts):
         raise TypeError("texts must be the grid of texts that annotated_heatmap returned")
-    try:
-        values = np.asarray(values, dtype=float)
-    except (TypeError, ValueError):
-        raise TypeError(f"values must be a {shape[0]}x{shape[1]} grid of numbers, got "
-                        f"{type(values).__name__}") from None
-    if values.shape != shape or np.isinf(values).any():
+    values = validation.array("values", values, allow_nan=True)  # NaN: a blank cell
+    if values.shape != shape:
         raise ValueError(f"values must be a {shape[0]}x{shape[1]} grid of finite numbers (NaN "
                          f"leaves a cell blank), got shape {values.shape}")
     fmt = validation.text("fmt", fmt)
