@@ -94,7 +94,9 @@ class SliderFigure:
 
     def close(self) -> None:
         """Unhook the sliders and close every widget: the kernel lets go of them and the
-        figure (a rebuilt slider does this to the one it replaces)."""
+        figure (a rebuilt slider does this to the one it replaces). Closing twice is harmless."""
+        if self.widget.comm is None:  # closed already
+            return
         for slider in self.sliders.values():
             slider.unobserve(self.redraw, names="value")
         for widget in (*self.sliders.values(), *self.widget.children, self.widget):
