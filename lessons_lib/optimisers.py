@@ -104,8 +104,8 @@ class Bowl:
         if X.shape[0] != target.shape[0] or np.abs(X).max() > 1e50:
             raise ValueError(f"X must be a 2-D array within +-1e50 with one row per target "
                              f"value ({target.shape[0]}), got shape {X.shape}")
-        object.__setattr__(self, "X", X)
-        object.__setattr__(self, "target", target)
+        object.__setattr__(self, "X", X.copy())  # the bowl's own: no caller's array, no view
+        object.__setattr__(self, "target", target.copy())  # of a lesson's constant
 
     def _weights(self, w, name: str = "w") -> np.ndarray:
         w = _vector(name, w)

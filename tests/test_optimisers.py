@@ -100,3 +100,8 @@ def test_best_rates_for_subnormal_curvatures_are_a_named_error_not_inf():
     for best in (optimisers.best_plain_lr, optimisers.best_momentum):
         with pytest.raises(ValueError, match="curvatures are too small"):
             best([1e-310, 1e-310])
+
+
+def test_a_bowl_keeps_copies_not_views_of_the_lessons_constants():
+    bowl = optimisers.conv_bowl(IMAGE, (2, 2), TARGET)
+    assert not np.shares_memory(bowl.target, TARGET) and not np.shares_memory(bowl.X, IMAGE)
