@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """The course's task runner. Needs only Python >= 3.10.
 
-    python3 tasks.py lab        open JupyterLab on the course (sets up .venv first if needed)
+    python3 tasks.py lab        open JupyterLab on the course (sets up .venv first if needed,
+                                with what a learner needs: the course and JupyterLab)
     python3 tasks.py test       run the whole test suite (sets up .venv first if needed)
     python3 tasks.py execute    re-run every notebook from a fresh kernel and store its outputs
     python3 tasks.py execute notebooks/01-gradient-descent.ipynb    ...or just the ones named
+                                (paths relative to where you run it)
     python3 tasks.py bench      run the benchmarks (they print ratios, not pass/fail)
     python3 tasks.py bench training_step --figure    ...or one of them, with its own options
     python3 tasks.py site       build the course website into build/site/ from the stored notebooks
@@ -12,8 +14,10 @@
     python3 tasks.py grade CLASS_DIR     grade a class's exercise answers (see README, instructors)
 
 Setup makes a project-local virtual environment in .venv. On Linux without an NVIDIA GPU it
-installs PyTorch's CPU build (never the multi-GB CUDA one). Setup is skipped when .venv already
-matches pyproject.toml, so re-running a task is quick.
+installs PyTorch's CPU build (never the multi-GB CUDA one). `lab` installs the course with its
+[lab] extra only; the other tasks install [dev] (the tests' and the website's tools too). Setup
+is skipped when .venv already matches pyproject.toml and has what the task needs, so
+re-running a task is quick.
 """
 import hashlib
 import os
@@ -56,10 +60,21 @@ def wants_cpu_torch() -> bool:
     return platform.system() == "Linux" and shutil.which("nvidia-smi") is None
 
 
-def setup() -> Path:
-    """Create .venv and install the course into it, unless it is already up to date."""
+def installed_extra() -> str | None:
+    """The extra (lab or dev) .venv was set up with, if it still matches pyproject.toml."""
+    if not STAMP.exists() or not venv_python().exists():
+        return None
+    fingerprint, _, extra = STAMP.read_text().partition("\n")
+    if fingerprint != setup_fingerprint():
+        return None
+    return extra or "dev"  # a stamp written before the extra was recorded: setup installed dev
+
+
+def setup(extra: str = "dev") -> Path:
+    """Create .venv and install the course into it with `extra` ("lab": the course and
+    JupyterLab; "dev": that plus the tests' and the website's tools), unless it already has it."""
     py = venv_python()
-    if STAMP.exists() and py.exists() and STAMP.read_text() == setup_fingerprint():
+    if installed_extra() in (extra, "dev"):  # dev includes lab
         return py
     if not py.exists():
         print(f"Creating a virtual environment in {VENV.name}/", flush=True)
@@ -71,9 +86,9 @@ def setup() -> Path:
             run(py, "-m", "pip", "install", "--no-compile", "--no-deps", "--retries", "2", TORCH,
                 "--extra-index-url", TORCH_CPU_INDEX)
         run(py, "-m", "pip", "install", "--no-compile", TORCH)
-    run(py, "-m", "pip", "install", "-q", "--no-compile", "-e", f"{ROOT}[dev]")
+    run(py, "-m", "pip", "install", "-q", "--no-compile", "-e", f"{ROOT}[{extra}]")
     compile_all(py)
-    STAMP.write_text(setup_fingerprint())
+    STAMP.write_text(f"{setup_fingerprint()}\n{extra}")
     return py
 
 
@@ -89,11 +104,30 @@ def compile_all(py: Path) -> None:
     subprocess.run([py, "-m", "compileall", "-q", "-j", "0", site], stdout=subprocess.DEVNULL)
 
 
+def is_root() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def lab_command(py: Path, args: list[str]) -> list:
+    """JupyterLab on the notebooks folder. As root (a container, say) it says so, and leaves
+    JupyterLab's terminals off (a root shell in the browser) unless the arguments turn them on."""
+    extra = []
+    if is_root():
+        extra.append("--allow-root")
+        if not any("terminals_enabled" in a for a in args):
+            extra.append("--ServerApp.terminals_enabled=False")
+            print("Running as root: JupyterLab's terminals are off (pass "
+                  "--ServerApp.terminals_enabled=True to turn them on).", flush=True)
+        else:
+            print("Running as root.", flush=True)
+    return [py, "-m", "jupyter", "lab", f"--ServerApp.root_dir={ROOT / 'notebooks'}", *extra,
+            *args]
+
+
 def lab(args: list[str]) -> None:
-    py = setup()
-    as_root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
-    os.execv(py, [py, "-m", "jupyter", "lab", f"--ServerApp.root_dir={ROOT / 'notebooks'}",
-                  *as_root, *args])
+    py = setup("lab")
+    command = lab_command(py, args)
+    os.execv(py, command)
 
 
 def ensure_chromium() -> None:
@@ -121,7 +155,9 @@ def test(args: list[str]) -> None:
 
 def execute(args: list[str]) -> None:
     py = setup()
-    sys.exit(subprocess.run([py, "-m", "tests.execute_notebooks", *args], cwd=ROOT).returncode)
+    # The notebooks named, as paths from where this is run (the command runs in the repository)
+    paths = [a if a.startswith("-") else str(Path(a).resolve()) for a in args]
+    sys.exit(subprocess.run([py, "-m", "tests.execute_notebooks", *paths], cwd=ROOT).returncode)
 
 
 def bench(args: list[str]) -> None:

@@ -50,21 +50,26 @@ def conv2d_torch(image: torch.Tensor, kernel: torch.Tensor) -> torch.Tensor:
 
 
 def kernel_grad(conv, image, kernel, target) -> torch.Tensor:
-    """dloss/dkernel for loss = sum((conv(image, kernel) - target)**2), by autograd."""
+    """dloss/dkernel for loss = sum((conv(image, kernel) - target)**2), by autograd.
+    Works inside torch.no_grad() too, and fills no tensor's .grad: the caller's are left alone."""
     if not callable(conv):
         raise TypeError(f"conv must be a function conv(image, kernel), such as conv2d_indexing; "
                         f"got {type(conv).__name__}")
-    image, kernel = _check(image, kernel)
-    target = validation.tensor("target", target, 2).to(image.dtype)
-    kernel = kernel.detach().clone().requires_grad_(True)
-    out = conv(image, kernel)
-    if not isinstance(out, torch.Tensor):
-        raise TypeError(f"conv must return a tensor, got {type(out).__name__}")
-    if target.shape != out.shape:
-        raise ValueError(f"target must have the output's shape {tuple(out.shape)}, "
-                         f"got {tuple(target.shape)}")
-    loss = ((out - target) ** 2).sum()
-    if not bool(torch.isfinite(loss)):
-        raise ValueError("the loss overflowed: image, kernel or target values are too large")
-    loss.backward()
-    return kernel.grad
+    with validation.autograd():  # a gradient is the answer, whatever mode the caller is in
+        image, kernel = _check(image, kernel)
+        target = validation.tensor("target", target, 2).to(image.dtype)
+        image, target = image.detach(), target.detach()
+        kernel = kernel.detach().clone().requires_grad_(True)
+        out = conv(image, kernel)
+        if not isinstance(out, torch.Tensor):
+            raise TypeError(f"conv must return a tensor, got {type(out).__name__}")
+        if target.shape != out.shape:
+            raise ValueError(f"target must have the output's shape {tuple(out.shape)}, "
+                             f"got {tuple(target.shape)}")
+        if not out.requires_grad:
+            raise ValueError("conv must build its output from kernel (autograd found no path "
+                             "from the output back to the kernel)")
+        loss = ((out - target) ** 2).sum()
+        if not bool(torch.isfinite(loss)):
+            raise ValueError("the loss overflowed: image, kernel or target values are too large")
+        return torch.autograd.grad(loss, kernel)[0]

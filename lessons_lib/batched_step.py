@@ -14,7 +14,7 @@ Every rung returns (kernel_next, loss, grad), like `conv2d.training_step`:
     step_loops   Python loops, one image at a time, with lesson 04's `*_loops` functions
     step_numpy   NumPy: one slice of the whole batch per kernel weight, no loop over pixels
     step_torch   the same slices written with torch; runs on whichever device holds the tensors
-    step_autograd  what people write in practice: F.conv2d forward, loss.backward() for grad
+    step_autograd  what people write in practice: F.conv2d forward, autograd for the gradient
 """
 import numpy as np
 import torch
@@ -86,14 +86,24 @@ def step_loops(images, kernel, targets, lr: float):
     """Rung 1: for each image, lesson 04's loops; add up the losses and the gradients."""
     images, kernel, targets = _arrays(images, kernel, targets)
     lr = validation.non_negative("lr", validation.bounded("lr", lr, limit=1e30))
+    terms = images.shape[0] * targets[0].size * kernel.size
+    if terms > conv2d.MAX_LOOP_TERMS:
+        raise ValueError(f"images {images.shape} and kernel {kernel.shape} need {terms:,} "
+                         f"multiply-adds: the loops take at most {conv2d.MAX_LOOP_TERMS:,} "
+                         f"(use step_numpy)")
     total_loss, grad = 0.0, np.zeros(kernel.shape)
-    with validation.no_overflow("the training step", TOO_LARGE):
-        for image, target in zip(images, targets, strict=True):
-            output = conv2d.conv2d_loops(image, kernel)
-            total_loss += conv2d.loss(output, target)
-            grad += conv2d.kernel_grad_loops(image, conv2d.blame(output, target), kernel.shape)
-        validation.finite("the training step", total_loss, TOO_LARGE)
-        return conv2d.sgd_update(kernel, grad, lr), total_loss, grad
+    try:  # lesson 04's functions blame their own arguments; here the batch's are to blame
+        with validation.no_overflow("the training step", TOO_LARGE):
+            for image, target in zip(images, targets, strict=True):
+                output = conv2d.conv2d_loops(image, kernel)
+                total_loss += conv2d.loss(output, target)
+                grad += conv2d.kernel_grad_loops(image, conv2d.blame(output, target),
+                                                 kernel.shape)
+            validation.finite("the training step", total_loss, TOO_LARGE)
+            return conv2d.sgd_update(kernel, grad, lr), total_loss, grad
+    except ValueError:
+        raise ValueError(f"the training step overflowed (left float64's range): {TOO_LARGE}") \
+            from None
 
 
 def _forward_numpy(images, kernel) -> np.ndarray:
@@ -123,6 +133,7 @@ def step_numpy(images, kernel, targets, lr: float):
                 # np.sum of the product, not np.vdot: vdot hands the sum to the BLAS library,
                 # which runs its own threads; this way every NumPy operation uses one thread
                 grad[a, b] = np.sum(images[:, a:a + h, b:b + w] * blame)
+        validation.finite("the training step", grad, TOO_LARGE)  # an overflow, named
         return kernel - lr * grad, np.sum(error * error), grad
 
 
@@ -173,18 +184,21 @@ def step_torch(images, kernel, targets, lr: float):
 
 
 def step_autograd(images, kernel, targets, lr: float):
-    """The practical rung: `F.conv2d` for the forward pass and `backward()` for the gradient,
-    no hand-written gradient at all. Same (kernel_next, loss, grad) as the other rungs."""
-    images, kernel, targets, on_cpu = _tensors(images, kernel, targets)
-    lr = validation.non_negative("lr", validation.bounded("lr", lr, limit=1e30))
-    kernel = kernel.detach().requires_grad_(True)
-    out = F.conv2d(images[:, None], kernel[None, None])[:, 0]  # (n, 1, H, W) in, (n, h, w) out
-    loss = ((out - targets) ** 2).sum()
-    if on_cpu and not bool(torch.isfinite(loss)):
-        raise ValueError(f"the training step overflowed ({loss.dtype}): {TOO_LARGE}")
-    loss.backward()
+    """The practical rung: `F.conv2d` for the forward pass and autograd for the gradient, no
+    hand-written gradient at all. Same (kernel_next, loss, grad) as the other rungs. Works inside
+    torch.no_grad() too, and fills no tensor's .grad."""
+    with validation.autograd():  # a gradient is the answer, whatever mode the caller is in
+        images, kernel, targets, on_cpu = _tensors(images, kernel, targets)
+        lr = validation.non_negative("lr", validation.bounded("lr", lr, limit=1e30))
+        images, targets = images.detach(), targets.detach()
+        kernel = kernel.detach().requires_grad_(True)
+        out = F.conv2d(images[:, None], kernel[None, None])[:, 0]  # (n, 1, H, W) in, (n, h, w)
+        loss = ((out - targets) ** 2).sum()
+        if on_cpu and not bool(torch.isfinite(loss)):
+            raise ValueError(f"the training step overflowed ({loss.dtype}): {TOO_LARGE}")
+        (grad,) = torch.autograd.grad(loss, kernel)
     with torch.no_grad():
-        return _stepped(kernel, lr, kernel.grad, on_cpu), loss.detach(), kernel.grad
+        return _stepped(kernel, lr, grad, on_cpu), loss.detach(), grad
 
 
 def to_torch(arrays, device, dtype=torch.float32) -> tuple[torch.Tensor, ...]:
@@ -199,7 +213,7 @@ def to_torch(arrays, device, dtype=torch.float32) -> tuple[torch.Tensor, ...]:
     if dtype == torch.float32 and any(np.abs(a).max() > 1e38 for a in checked):
         raise ValueError("arrays hold values too large for float32 (above 3.4e38): "
                          "pass dtype=torch.float64")
-    return tuple(torch.as_tensor(a, dtype=dtype, device=device) for a in checked)
+    return tuple(torch.tensor(a, dtype=dtype, device=device) for a in checked)
 
 
 def _to_numpy(name: str, result) -> tuple[np.ndarray, float, np.ndarray]:

@@ -13,6 +13,7 @@ parameter p also keeps d(loss)/dp = d(my output)/dp * upstream: that is what tra
 Every gradient here can be checked against `finite_difference`, which only nudges and re-runs.
 """
 import math
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -123,9 +124,15 @@ def backward(layers: list[Layer], x: float) -> list[BackwardStep]:
 
 
 def gradients(layers: list[Layer], x: float) -> dict[str, float]:
-    """d loss / d x and d loss / d (each parameter), read off the backward pass."""
+    """d loss / d x and d loss / d (each parameter), read off the backward pass, keyed by the
+    parameter's name. A name that several layers use (or a parameter named "x") is keyed with
+    its layer's index as well, "w[0]" and "w[1]", so that every layer's gradient is kept."""
     steps = backward(layers, x)
-    grads = {step.param_name: step.param_grad for step in steps if step.param_name}
+    uses = Counter(step.param_name for step in steps if step.param_name)
+    uses["x"] += 1
+    grads = {(step.param_name if uses[step.param_name] == 1
+              else f"{step.param_name}[{step.layer}]"): step.param_grad
+             for step in steps if step.param_name}
     grads["x"] = steps[-1].downstream
     return grads
 

@@ -37,10 +37,25 @@ def _kernel_shape(value, name: str = "kernel_shape") -> tuple[int, int]:
 TOO_LARGE = "the image, kernel or target values are too large"
 
 
-def _check_fits(image: np.ndarray, kernel: np.ndarray) -> None:
-    if kernel.shape[0] > image.shape[0] or kernel.shape[1] > image.shape[1]:
-        raise ValueError(f"kernel of shape {kernel.shape} does not fit in image of shape "
-                         f"{image.shape}: each kernel side must be <= the image's")
+# Caps on work, each stated in its error: the loops run one Python step per multiply-add, and
+# patches holds every patch's pixels at once.
+MAX_LOOP_TERMS = 10_000_000  # one Python step each: about 10 s
+MAX_PATCH_NUMBERS = 2**24
+MAX_STEPS = 10_000
+
+
+def _check_fits(image_shape, kernel_shape, name: str = "kernel") -> None:
+    if kernel_shape[0] > image_shape[0] or kernel_shape[1] > image_shape[1]:
+        raise ValueError(f"{name} of shape {tuple(kernel_shape)} does not fit in image of shape "
+                         f"{tuple(image_shape)}: each kernel side must be <= the image's")
+
+
+def _check_loop_work(image_shape, kernel_shape, name: str = "kernel") -> None:
+    h, w = output_shape(image_shape, kernel_shape)
+    if h * w * kernel_shape[0] * kernel_shape[1] > MAX_LOOP_TERMS:
+        raise ValueError(f"image {tuple(image_shape)} and {name} {tuple(kernel_shape)} need "
+                         f"{h * w * kernel_shape[0] * kernel_shape[1]:,} multiply-adds: the "
+                         f"loops take at most {MAX_LOOP_TERMS:,} (use the *_numpy version)")
 
 
 def output_shape(image_shape, kernel_shape) -> tuple[int, int]:
@@ -53,7 +68,8 @@ def output_shape(image_shape, kernel_shape) -> tuple[int, int]:
 def conv2d_loops(image, kernel) -> np.ndarray:
     """Slide the kernel to every position; at each, multiply and add, one term at a time."""
     image, kernel = _array2d("image", image), _array2d("kernel", kernel)
-    _check_fits(image, kernel)
+    _check_fits(image.shape, kernel.shape)
+    _check_loop_work(image.shape, kernel.shape)
     out = np.zeros(output_shape(image.shape, kernel.shape))
     with validation.no_overflow("the convolution", TOO_LARGE):
         for i in range(out.shape[0]):
@@ -67,7 +83,7 @@ def conv2d_loops(image, kernel) -> np.ndarray:
 def conv2d_numpy(image, kernel) -> np.ndarray:
     """Same result: for each kernel weight, add weight * (the image slice it touches)."""
     image, kernel = _array2d("image", image), _array2d("kernel", kernel)
-    _check_fits(image, kernel)
+    _check_fits(image.shape, kernel.shape)
     h, w = output_shape(image.shape, kernel.shape)
     out = np.zeros((h, w))
     with validation.no_overflow("the convolution", TOO_LARGE):
@@ -99,10 +115,12 @@ def kernel_grad_loops(image, blame_map, kernel_shape) -> np.ndarray:
     """dloss/dkernel[a, b] = sum over positions of (pixel that weight touched) * blame."""
     image, blame_map = _array2d("image", image), _array2d("blame_map", blame_map)
     kernel_shape = _kernel_shape(kernel_shape)
+    _check_fits(image.shape, kernel_shape, "kernel_shape")
     if output_shape(image.shape, kernel_shape) != blame_map.shape:
         raise ValueError(f"blame_map must have shape {output_shape(image.shape, kernel_shape)} "
                          f"for image {image.shape} and kernel {kernel_shape}, "
                          f"got {blame_map.shape}")
+    _check_loop_work(image.shape, kernel_shape, "kernel_shape")
     grad = np.zeros(kernel_shape)
     with validation.no_overflow("the kernel gradient", "image or blame_map values are too large"):
         for a in range(kernel_shape[0]):
@@ -117,6 +135,7 @@ def kernel_grad_numpy(image, blame_map, kernel_shape) -> np.ndarray:
     """Same result: each weight's gradient is one slice of the image dotted with the blame map."""
     image, blame_map = _array2d("image", image), _array2d("blame_map", blame_map)
     kernel_shape = _kernel_shape(kernel_shape)
+    _check_fits(image.shape, kernel_shape, "kernel_shape")
     h, w = output_shape(image.shape, kernel_shape)
     if (h, w) != blame_map.shape:
         raise ValueError(f"blame_map must have shape {(h, w)} for image {image.shape} and "
@@ -149,8 +168,13 @@ def training_step(image, kernel, target, lr: float, method: str = "numpy"):
     if output.shape != target.shape:
         raise ValueError(f"target must have shape {output.shape}, the output of image "
                          f"{np.shape(image)} and kernel {kernel.shape}; got {target.shape}")
-    grad = kernel_grad(image, blame(output, target), kernel.shape)
-    return sgd_update(kernel, grad, lr), loss(output, target), grad
+    try:  # loss and blame name their own arguments; here image, kernel or target are to blame
+        grad = kernel_grad(image, blame(output, target), kernel.shape)
+        step_loss = loss(output, target)
+    except ValueError:
+        raise ValueError(f"the training step overflowed (left float64's range): {TOO_LARGE}") \
+            from None
+    return sgd_update(kernel, grad, lr), step_loss, grad
 
 
 # --- Repeated steps, and the largest learning rate that still converges (lesson 04) ---------
@@ -168,21 +192,34 @@ def patches(image, kernel_shape) -> np.ndarray:
     """X: one row per kernel position, holding the pixels under the kernel there, (h*w, kh*kw)."""
     image = _array2d("image", image)
     kernel_shape = _kernel_shape(kernel_shape)
-    _check_fits(image, np.empty(kernel_shape))
+    _check_fits(image.shape, kernel_shape, "kernel_shape")
     h, w = output_shape(image.shape, kernel_shape)
+    if h * w * kernel_shape[0] * kernel_shape[1] > MAX_PATCH_NUMBERS:
+        raise ValueError(f"image {image.shape} and kernel_shape {kernel_shape} make "
+                         f"{h * w:,} patches of {kernel_shape[0] * kernel_shape[1]:,} pixels: at "
+                         f"most {MAX_PATCH_NUMBERS:,} numbers in all")
     return np.array([image[i:i + kernel_shape[0], j:j + kernel_shape[1]].ravel()
                      for i in range(h) for j in range(w)])
 
 
 def max_stable_lr(image, kernel_shape) -> float:
-    """2 / largest eigenvalue of the loss's Hessian 2 X^T X: above it, repeated steps diverge."""
+    """2 / largest eigenvalue of the loss's Hessian 2 X^T X: above it, repeated steps diverge.
+    X is scaled by a power of 2 (exact: no rounding) to largest |pixel| in [0.5, 1) first (the
+    eigenvalues scale with its square), so tiny or huge images neither underflow nor overflow
+    on the way; only an answer beyond float64's range fails."""
     x = patches(image, kernel_shape)
-    with validation.no_overflow("the curvature", "the image values are too large"):
-        hessian = validation.finite("the curvature", 2 * x.T @ x, "the image values are too large")
-        largest = np.linalg.eigvalsh(hessian).max()
-    if largest <= 0:
+    if not np.any(x):
         raise ValueError("image is all zeros: the loss is flat, so every lr is stable")
-    return float(2 / largest)
+    scale = 2.0 ** np.frexp(np.abs(x).max())[1]
+    unit = x / scale
+    largest = np.linalg.eigvalsh(2 * unit.T @ unit).max()  # >= 0.5: a pixel is >= 0.5
+    with np.errstate(over="ignore", under="ignore"):
+        lr = 2 / largest / scale / scale
+    if not 0 < lr < np.inf:
+        raise ValueError(f"image values are too {'small' if lr else 'large'} (largest "
+                         f"|pixel| {np.abs(x).max():g}): the largest stable lr, "
+                         f"2 / (curvature), is beyond float64's range")
+    return float(lr)
 
 
 def train(image, kernel, target, lr: float, steps: int):
@@ -191,9 +228,9 @@ def train(image, kernel, target, lr: float, steps: int):
     losses[t] is the loss before step t + 1's update; kernels[0] is the starting kernel.
     A diverging run stops as soon as its loss passes DIVERGED_FACTOR times the first loss.
     """
-    steps = validation.count("steps", steps)
+    steps = validation.count("steps", steps, maximum=MAX_STEPS)
     lr = validation.non_negative("lr", lr)
-    kernels, losses = [_array2d("kernel", kernel)], []
+    kernels, losses = [_array2d("kernel", kernel).copy()], []  # the caller's kernel stays theirs
     for _ in range(steps):
         try:
             new_kernel, step_loss, _grad = training_step(image, kernels[-1], target, lr)

@@ -22,6 +22,10 @@ def _inputs(image, kernel, target=(), with_target: bool = True):
     """image and kernel (and target) as float arrays that fit together and fit on a figure."""
     image, kernel = validation.array("image", image, ndim=2), validation.array("kernel", kernel,
                                                                               ndim=2)
+    for name, values in (("image", image), ("kernel", kernel)):
+        if np.abs(values).max() > 1e50:  # products and squares of them stay far from overflow
+            raise ValueError(f"{name} must hold values within +-1e50, got "
+                             f"{np.abs(values).max():g}")
     if max(image.shape) > MAX_SIDE:
         raise ValueError(f"image must be at most {MAX_SIDE} x {MAX_SIDE} pixels, so that every "
                          f"pixel can show its number; got {image.shape}")
@@ -29,6 +33,8 @@ def _inputs(image, kernel, target=(), with_target: bool = True):
     if not with_target:
         return image, kernel, output
     target = validation.array("target", target, ndim=2)
+    if np.abs(target).max() > 1e50:
+        raise ValueError(f"target must hold values within +-1e50, got {np.abs(target).max():g}")
     if target.shape != output.shape:
         raise ValueError(f"target must have shape {output.shape}, the output of image "
                          f"{image.shape} and kernel {kernel.shape}; got {target.shape}")

@@ -52,11 +52,20 @@ class Model:
     readout: float
     bias: float
 
+    def __post_init__(self):  # checked when made: a NaN or mis-shaped kernel fails here, by name
+        kernel = validation.array("kernel", self.kernel, ndim=3)
+        if kernel.shape != (2, 3, 3) or np.abs(kernel).max() > 1e50:
+            raise ValueError(f"kernel must be a (2, 3, 3) array (one 3x3 kernel per channel) "
+                             f"within +-1e50, got shape {kernel.shape}")
+        object.__setattr__(self, "kernel", kernel)
+        for name in ("readout", "bias"):
+            object.__setattr__(self, name, validation.bounded(name, getattr(self, name)))
+
 
 def random_model(seed: int = 3, scale: float = 0.3) -> Model:
     """A random kernel (nothing edge-like in it on purpose), readout 1, bias 0."""
     rng = np.random.default_rng(validation.count("seed", seed))
-    scale = validation.non_negative("scale", validation.bounded("scale", scale))
+    scale = validation.non_negative("scale", validation.bounded("scale", scale)) + 0.0  # no -0.0
     return Model(rng.normal(scale=scale, size=(2, 3, 3)), 1.0, 0.0)
 
 
@@ -79,6 +88,8 @@ def _model(model) -> "Model":
     if not isinstance(model, Model):
         raise TypeError(f"model must be a features.Model (make one with random_model), "
                         f"got {type(model).__name__}")
+    if not np.all(np.isfinite(model.kernel)):  # changed in place since it was made
+        raise ValueError("model.kernel must contain only finite numbers (no NaN or inf)")
     return model
 
 
@@ -161,6 +172,7 @@ def correlation(a, b) -> float:
         if np.abs(x).max() > 1e50 or np.ptp(x) == 0:
             raise ValueError(f"{name} must hold weights within +-1e50, not all equal "
                              f"(a correlation needs some spread)")
+    a, b = (x / np.abs(x).max() for x in (a, b))  # the same correlation, no underflow
     a, b = a - a.mean(), b - b.mean()
     return float(a @ b / np.sqrt((a @ a) * (b @ b)))
 
@@ -190,11 +202,18 @@ def tug_of_war(images, labels, model: Model, channel: int = NOISE):
     each = gradients(images, labels, model)[1][:, channel].reshape(len(images), 9)
     average, w = each.mean(axis=0), model.kernel[channel].ravel()
     if not np.any(average) or not np.any(w):
-        raise ValueError("model: the channel's weights, or their average gradient, are all 0: "
-                         "no direction to compare")
+        raise ValueError("model or images: the channel's weights, or their average gradient, "
+                         "are all 0: no direction to compare")
     same_way = float(np.mean(np.sign(each) == np.sign(average)))
-    cosine = float(average @ w / (np.linalg.norm(average) * np.linalg.norm(w)))
-    return same_way, cosine, float(average @ w / (w @ w))
+    with validation.no_overflow("the tug of war", "images or model hold values too small or "
+                                                  "too large"):
+        unit_average, unit_w = average / np.abs(average).max(), w / np.abs(w).max()
+        cosine = float(unit_average @ unit_w / (np.linalg.norm(unit_average)
+                                                * np.linalg.norm(unit_w)))
+        factor = validation.finite("the tug of war", unit_average @ unit_w / (unit_w @ unit_w)
+                                   * (np.abs(average).max() / np.abs(w).max()),
+                                   "images or model hold values too small or too large")
+    return same_way, cosine, float(factor)
 
 
 def shrinking_phase(images, labels, run: Run, above: float = 0.1):

@@ -14,9 +14,11 @@ from dataclasses import dataclass
 
 from lessons_lib import validation
 
-# A run whose weight wanders this far from the answer is called diverged and stopped there,
-# long before float64 could overflow.
+# A run whose distance to the answer grows this many times past where it started (or past this
+# distance itself, for a start closer than 1) is called diverged and stopped there, long before
+# float64 could overflow.
 DIVERGED_DISTANCE = 1e6
+MAX_STEPS = 10_000  # a run's length; a typo such as 10**6 would otherwise take minutes
 
 
 TOO_LARGE = "w, x and y_true are too large: keep |w * x - y_true| below about 1e150"
@@ -77,7 +79,7 @@ def descend(w0: float, x: float, y_true: float, lr: float, steps: int) -> Histor
     x = validation.real("x", x)
     y_true = validation.real("y_true", y_true)
     lr = validation.non_negative("lr", lr)
-    steps = validation.count("steps", steps)
+    steps = validation.count("steps", steps, maximum=MAX_STEPS)
     try:  # the starting point itself must not overflow
         loss(w, x, y_true), grad(w, x, y_true)
     except ValueError:
@@ -85,6 +87,7 @@ def descend(w0: float, x: float, y_true: float, lr: float, steps: int) -> Histor
                          "or its gradient overflows float64; keep |w0 * x - y_true| * |x| below "
                          "about 1e150") from None
     w_star = y_true / x if x != 0 else w
+    too_far = DIVERGED_DISTANCE * max(abs(w - w_star), 1.0)
     record = []
     for step in range(1, steps + 1):
         g = grad(w, x, y_true)
@@ -93,7 +96,7 @@ def descend(w0: float, x: float, y_true: float, lr: float, steps: int) -> Histor
         if not math.isfinite(w):  # a huge lr overflowed this very step: stop before it
             return History(w0=float(w0), steps=tuple(record), diverged=True)
         record.append(Step(step=step, w=w, loss=before, grad=g))
-        if abs(w - w_star) > DIVERGED_DISTANCE:
+        if abs(w - w_star) > too_far:
             return History(w0=float(w0), steps=tuple(record), diverged=True)
     return History(w0=float(w0), steps=tuple(record), diverged=False)
 

@@ -24,10 +24,12 @@ class DescentPlot:
     """
 
     def __init__(self, x: float, y_true: float, w_range=(-1.0, 7.0), max_steps: int = 30):
-        x, y_true = validation.real("x", x), validation.real("y_true", y_true)
+        # Within +-1e50, so that the loss curve (squares of products) stays far from overflow.
+        x, y_true = validation.bounded("x", x), validation.bounded("y_true", y_true)
         w_range = validation.array("w_range", w_range, ndim=1)
-        if w_range.shape != (2,) or not w_range[0] < w_range[1]:
-            raise ValueError(f"w_range must be (low, high) with low < high, got {w_range}")
+        if w_range.shape != (2,) or not w_range[0] < w_range[1] or np.abs(w_range).max() > 1e50:
+            raise ValueError(f"w_range must be (low, high) with low < high, within +-1e50, "
+                             f"got {w_range}")
         max_steps = validation.count("max_steps", max_steps, minimum=1, maximum=10_000)
         self.x, self.y_true = x, y_true
         self.fig, axes = plotting.figure(1, 2)

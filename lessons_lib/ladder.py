@@ -96,7 +96,7 @@ def sweep(ladder, sizes, n: int, kernel_size: int = 3, loops_max_size: int = 32,
         _check_rung(f"ladder[{n_rung}]", rung)
     if not isinstance(sizes, (list, tuple, range)) or not sizes:
         raise TypeError("sizes must be a non-empty list of image sides, such as [16, 32, 64]")
-    sizes = [validation.count("sizes", s, minimum=1) for s in sizes]
+    sizes = [validation.count("sizes", s, minimum=1, maximum=4096) for s in sizes]
     loops_max_size = validation.count("loops_max_size", loops_max_size)
     num_threads = validation.count("num_threads", num_threads, minimum=1, maximum=1024)
     results = {}

@@ -21,6 +21,8 @@ import numpy as np
 
 from lessons_lib import conv2d, validation
 
+MAX_STEPS = 100_000  # a run's length: about 10 s on a laptop
+
 
 def _vector(name: str, value) -> np.ndarray:
     """A non-empty 1-D float array within +-1e50 (so that squares and products stay finite)."""
@@ -102,8 +104,8 @@ class Bowl:
         if X.shape[0] != target.shape[0] or np.abs(X).max() > 1e50:
             raise ValueError(f"X must be a 2-D array within +-1e50 with one row per target "
                              f"value ({target.shape[0]}), got shape {X.shape}")
-        object.__setattr__(self, "X", X)
-        object.__setattr__(self, "target", target)
+        object.__setattr__(self, "X", X.copy())  # the bowl's own: no caller's array, no view
+        object.__setattr__(self, "target", target.copy())  # of a lesson's constant
 
     def _weights(self, w, name: str = "w") -> np.ndarray:
         w = _vector(name, w)
@@ -155,7 +157,7 @@ def run(optimiser, bowl: Bowl, w0, steps: int) -> np.ndarray:
     """The weights before any step, then after each: (steps + 1, weights). Stops early (fewer
     rows) if the loss passes 1e6 times its start, long before float64 overflows."""
     _checked(optimiser, bowl)
-    steps = validation.count("steps", steps, maximum=1_000_000)
+    steps = validation.count("steps", steps, maximum=MAX_STEPS)
     path = [bowl._weights(w0, "w0")]
     limit = 1e6 * max(bowl.loss(path[0]), 1e-12)
     for _ in range(steps):
@@ -170,7 +172,7 @@ def steps_to(optimiser, bowl: Bowl, w0, threshold: float, max_steps: int = 20_00
     """How many steps until the loss is below `threshold` (None if not within max_steps)."""
     _checked(optimiser, bowl)
     threshold = _rate("threshold", threshold)
-    max_steps = validation.count("max_steps", max_steps, maximum=1_000_000)
+    max_steps = validation.count("max_steps", max_steps, maximum=MAX_STEPS)
     w = bowl._weights(w0, "w0")
     limit = 1e6 * max(bowl.loss(w), 1e-12)
     for step in range(max_steps + 1):
@@ -191,11 +193,15 @@ def _extremes(curvatures) -> tuple[float, float]:
     return float(positive.min()), float(positive.max())
 
 
+TOO_SMALL = "curvatures are too small: the best lr, about 2 / curvature, is beyond float64"
+
+
 def best_plain_lr(curvatures) -> float:
     """2 / (lam_min + lam_max): the rate whose slowest factor |1 - lr * lam| is smallest.
     Curvatures that are (numerically) 0 are left out: the loss does not change along them."""
     lam_min, lam_max = _extremes(curvatures)
-    return 2 / (lam_min + lam_max)
+    with validation.no_overflow("the best lr", TOO_SMALL):
+        return validation.finite("the best lr", 2 / (lam_min + lam_max), TOO_SMALL)
 
 
 def best_momentum(curvatures) -> tuple[float, float]:
@@ -203,8 +209,11 @@ def best_momentum(curvatures) -> tuple[float, float]:
     lr = 4 / (sqrt(lam_max) + sqrt(lam_min))**2, beta = ((sqrt(k) - 1) / (sqrt(k) + 1))**2,
     k = lam_max / lam_min (the heavy-ball settings of Polyak, 1964)."""
     lam_min, lam_max = _extremes(curvatures)
-    root_k = np.sqrt(lam_max / lam_min)
-    return 4 / (np.sqrt(lam_max) + np.sqrt(lam_min)) ** 2, float(((root_k - 1) / (root_k + 1)) ** 2)
+    with validation.no_overflow("the best lr", TOO_SMALL):
+        root_k = np.sqrt(lam_max / lam_min)
+        lr = validation.finite("the best lr", 4 / (np.sqrt(lam_max) + np.sqrt(lam_min)) ** 2,
+                               TOO_SMALL)
+        return lr, float(((root_k - 1) / (root_k + 1)) ** 2)
 
 
 def plain_factor(lr: float, lam: float) -> float:

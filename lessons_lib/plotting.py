@@ -151,16 +151,25 @@ def annotated_heatmap(ax, values, title: str = "", fmt: str = "{:g}", vmin=None,
         fmt.format(1.0)
     except (ValueError, IndexError, KeyError) as error:
         raise ValueError(f"fmt must format one number, such as '{{:g}}': {error}") from None
-    vmin, vmax = (None if v is None else validation.real(name, v)
+    # Within +-1e300: the colour scale's span, vmax - vmin, must stay finite.
+    vmin, vmax = (None if v is None else validation.bounded(name, v, limit=1e300)
                   for name, v in (("vmin", vmin), ("vmax", vmax)))
+    if np.nanmax(np.abs(values), initial=0.0) > 1e300:
+        raise ValueError("values must lie within +-1e300, so that the colour scale's span is "
+                         "finite")
+    shown = values[~np.isnan(values)]
+    low = vmin if vmin is not None else shown.min() if shown.size else 0.0
+    high = vmax if vmax is not None else shown.max() if shown.size else 0.0
+    if (vmin is not None or vmax is not None) and low > high:
+        raise ValueError(f"vmin ({low:g}) must not be above vmax ({high:g}; the largest value "
+                         f"when vmax is None)")
     for name, flag in (("ticks", ticks), ("colorbar", colorbar)):
         if not isinstance(flag, bool):
             raise TypeError(f"{name} must be True or False, got {flag!r:.40}")
     if values.size > 400:
         raise ValueError(f"values has {values.size} cells: at most 400 can carry a number each")
-    low = vmin if vmin is not None else np.nanmin(values) if np.isfinite(values).any() else 0.0
     if low < 0:  # signed: symmetric about 0, so white means 0
-        top = max(abs(low), abs(vmax if vmax is not None else np.nanmax(values)), 1e-12)
+        top = max(abs(low), abs(high), 1e-12)
         image = ax.imshow(values, cmap=DIVERGING, vmin=-top, vmax=top)
     else:
         image = ax.imshow(values, cmap=CMAP, vmin=vmin, vmax=vmax)
@@ -185,12 +194,8 @@ def update_heatmap(image, texts, values, fmt: str = "{:g}") -> None:
     shape = (len(texts), len(texts[0])) if isinstance(texts, list) and texts else None
     if shape is None or not all(isinstance(row, list) and len(row) == shape[1] for row in texts):
         raise TypeError("texts must be the grid of texts that annotated_heatmap returned")
-    try:
-        values = np.asarray(values, dtype=float)
-    except (TypeError, ValueError):
-        raise TypeError(f"values must be a {shape[0]}x{shape[1]} grid of numbers, got "
-                        f"{type(values).__name__}") from None
-    if values.shape != shape or np.isinf(values).any():
+    values = validation.array("values", values, allow_nan=True)  # NaN: a blank cell
+    if values.shape != shape:
         raise ValueError(f"values must be a {shape[0]}x{shape[1]} grid of finite numbers (NaN "
                          f"leaves a cell blank), got shape {values.shape}")
     fmt = validation.text("fmt", fmt)

@@ -33,12 +33,19 @@ AHEAD_DELAY_S = 0.05  # a frame is drawn ahead this long after the move it follo
 class SliderFigure:
     """Sliders + a status line + the figure as an image.
 
+    A slider built by the same code as a live one (a cell run again, a builder called again)
+    replaces it: the old one is closed, so its widgets and figure do not pile up in the kernel.
+
     update(**slider_values) moves the figure's artists and returns the status line's text.
     moving_artists: the artists `update` changes. Given, only they are redrawn on a move, over a
     background drawn once, so `update` must change nothing else (no axis limits, no new
     artists). Left out, the whole figure is redrawn.
     Show it by ending a cell with `.widget`.
     """
+
+    # The live slider each piece of building code made last: the one kernel-wide registry, so
+    # that a rebuilt slider can close the one it replaces (ipywidgets keeps every widget alive).
+    _live: dict = {}
 
     def __init__(self, fig, update, moving_artists=(), **sliders):
         if not isinstance(fig, Figure):
@@ -78,6 +85,24 @@ class SliderFigure:
         for slider in sliders.values():
             slider.observe(self.redraw, names="value")
         self.redraw()
+        code = getattr(update, "__code__", None)  # the same for every call of one builder
+        if code is not None:
+            key = (code.co_filename, code.co_firstlineno, code.co_name)
+            replaced, SliderFigure._live[key] = SliderFigure._live.get(key), self
+            if replaced is not None and replaced is not self:
+                replaced.close()
+
+    def close(self) -> None:
+        """Unhook the sliders and close every widget: the kernel lets go of them and the
+        figure (a rebuilt slider does this to the one it replaces). Closing twice is harmless."""
+        if self.widget.comm is None:  # closed already
+            return
+        for slider in self.sliders.values():
+            slider.unobserve(self.redraw, names="value")
+        for widget in (*self.sliders.values(), *self.widget.children, self.widget):
+            for part in (getattr(widget, "layout", None), getattr(widget, "style", None), widget):
+                if isinstance(part, ipywidgets.Widget):  # a layout and a style are widgets too
+                    part.close()
 
     def values(self) -> dict:
         return {name: slider.value for name, slider in self.sliders.items()}

@@ -94,7 +94,8 @@ def colour(name: str, value):
             isinstance(v, numbers.Real) and not isinstance(v, bool) for v in value))):
         raise TypeError(f"{name} must be a colour: a name, '#RRGGBB' or an RGB tuple, got "
                         f"{type(value).__name__} {value!r:.60}")
-    if not matplotlib.colors.is_color_like(value):
+    if not matplotlib.colors.is_color_like(value) or (isinstance(value, tuple) and not all(
+            0 <= v <= 1 for v in value)):  # False for NaN, which matplotlib lets through
         raise ValueError(f"{name} must be a colour: a name, '#RRGGBB' or an RGB tuple with "
                          f"values from 0 to 1, got {value!r:.60}")
     return value
@@ -111,23 +112,27 @@ def array(name: str, value, ndim: int | None = None, keep_float32: bool = False,
           allow_nan: bool = False) -> np.ndarray:
     """A non-empty array of finite real numbers, as float64 (float32 kept if asked).
 
-    Nested lists and int arrays are converted; a CPU torch tensor is converted too. Booleans,
-    complex numbers, strings and ragged lists are refused, as is NaN or inf (NaN only when
-    `allow_nan`, for cells a figure leaves blank).
+    Nested lists and int arrays are converted; a torch tensor is converted too (see
+    `_torch_values`). Booleans, complex numbers, strings, ragged lists and masked arrays are
+    refused, as is NaN or inf (NaN only when `allow_nan`, for cells a figure leaves blank).
     """
-    if type(value).__module__.startswith("torch") and hasattr(value, "detach"):
-        value = value.detach().cpu().numpy()
+    if isinstance(value, np.ma.MaskedArray):
+        raise TypeError(f"{name} is a masked array, whose hidden values would be used: pass "
+                        f"{name}.filled(value) to say what the masked cells hold")
+    if _is_tensor(value):
+        value = _torch_values(name, value)
     what = f"a {ndim}-D array" if ndim else "an array"
     try:
         raw = np.asarray(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError, RuntimeError):
         raise TypeError(f"{name} must be {what} of numbers; rows of a nested list must all "
                         f"have the same length") from None
     if raw.dtype == bool or raw.dtype.kind not in "iuf":
         raise TypeError(f"{name} must be {what} of real numbers, got dtype {raw.dtype} "
                         f"({type(value).__name__})")
     dtype = np.float32 if keep_float32 and raw.dtype == np.float32 else np.float64
-    result = raw.astype(dtype, copy=False)  # no copy when it already is: steps are timed
+    with np.errstate(over="ignore"):  # a longdouble beyond float64 becomes inf, refused below
+        result = raw.astype(dtype, copy=False)  # no copy when it already is: steps are timed
     if ndim is not None and result.ndim != ndim:
         raise ValueError(f"{name} must be {ndim}-D, got shape {result.shape}")
     if result.size == 0:
@@ -140,17 +145,54 @@ def array(name: str, value, ndim: int | None = None, keep_float32: bool = False,
     return result
 
 
+def _is_tensor(value) -> bool:
+    return type(value).__module__.startswith("torch") and hasattr(value, "detach")
+
+
+def _torch_layout(name: str, value) -> None:
+    """Refuse the tensors no lessons_lib function can use: no values (the 'meta' device), a
+    layout other than a plain grid (sparse, quantized, nested), or complex or bool values."""
+    import torch
+
+    if value.device.type == "meta":
+        raise ValueError(f"{name} is on the 'meta' device, which holds shapes but no values: "
+                         f"make it on 'cpu'")
+    if value.layout != torch.strided or value.is_quantized or getattr(value, "is_nested", False):
+        raise TypeError(f"{name} must be a dense tensor, got layout {value.layout}"
+                        f"{' (quantized)' if value.is_quantized else ''}: use {name}.to_dense()")
+    if value.dtype == torch.bool or value.is_complex():
+        raise TypeError(f"{name} must hold real numbers, got dtype {value.dtype}")
+
+
+def _torch_values(name: str, value) -> np.ndarray:
+    """A tensor's values as a NumPy array on the CPU: any device but 'meta', any real dtype
+    (half and bfloat16, which NumPy lacks, through float32), with or without autograd."""
+    import torch
+
+    _torch_layout(name, value)
+    value = value.detach()
+    if value.dtype in (torch.float16, torch.bfloat16):
+        value = value.float()
+    try:
+        return value.cpu().resolve_conj().resolve_neg().numpy()
+    except (RuntimeError, TypeError, NotImplementedError) as error:
+        raise TypeError(f"{name} is a tensor NumPy cannot read ({error})") from None
+
+
 def tensor(name: str, value, ndim: int | None = None, check_values: bool = True):
-    """A non-empty torch tensor of finite floats (int tensors are converted to float32).
+    """A non-empty torch tensor of finite floats. Int, half and bfloat16 tensors are converted to
+    float32; a tensor made under torch.inference_mode() is copied (outside that mode) so autograd
+    can use it. Refused: 'meta' tensors, sparse and other non-dense layouts, bool and complex.
     check_values=False skips the NaN/inf check, which would make the CPU wait for a GPU."""
     import torch  # here, so that modules without torch don't pay for it
 
     if not isinstance(value, torch.Tensor):
         raise TypeError(f"{name} must be a torch.Tensor (make one with torch.tensor(...)), "
                         f"got {type(value).__name__}")
-    if value.dtype == torch.bool or value.is_complex():
-        raise TypeError(f"{name} must hold real numbers, got dtype {value.dtype}")
-    if not value.is_floating_point():
+    _torch_layout(name, value)
+    if value.is_inference() and not torch.is_inference_mode_enabled():
+        value = value.clone()  # a normal tensor: inference tensors refuse autograd
+    if not value.is_floating_point() or value.dtype in (torch.float16, torch.bfloat16):
         value = value.float()
     if ndim is not None and value.ndim != ndim:
         raise ValueError(f"{name} must be {ndim}-D, got shape {tuple(value.shape)}")
@@ -159,6 +201,16 @@ def tensor(name: str, value, ndim: int | None = None, check_values: bool = True)
     if check_values and not bool(torch.isfinite(value.detach()).all()):
         raise ValueError(f"{name} must contain only finite numbers (no NaN or inf)")
     return value
+
+
+@contextmanager
+def autograd():
+    """Autograd on inside, whatever the caller's mode (torch.no_grad(), torch.inference_mode()):
+    for the functions whose answer is a gradient. Check tensors inside it."""
+    import torch
+
+    with torch.inference_mode(False), torch.enable_grad():
+        yield
 
 
 def device(name: str, value, here: bool = True):
@@ -182,6 +234,9 @@ def device(name: str, value, here: bool = True):
     return value
 
 
+MAX_NAME_BYTES = 200  # most file systems allow 255 bytes in one name
+
+
 def file_name(name: str, value) -> str:
     """One plain file or folder name: no path separators, no '..', not absolute."""
     value = text(name, value)
@@ -189,6 +244,9 @@ def file_name(name: str, value) -> str:
             or Path(value).is_absolute() or "\0" in value):
         raise ValueError(f"{name} must be a plain name with no '/', '\\' or '..', "
                          f"got {value!r:.60}")
+    if len(value.encode("utf-8", "surrogatepass")) > MAX_NAME_BYTES:
+        raise ValueError(f"{name} must be at most {MAX_NAME_BYTES} bytes long (file systems "
+                         f"refuse longer names), got {len(value.encode('utf-8', 'surrogatepass'))}")
     return value
 
 

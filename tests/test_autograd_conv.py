@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from torch.autograd.gradcheck import GradcheckError
 
-from lessons_lib import autograd_conv
+from lessons_lib import autograd_conv, conv2d
 
 IMAGE = [[10, 20, 30, 40], [30, 40, 50, 60], [20, 30, 40, 50], [10, 20, 30, 40]]
 KERNEL = [[0.5, 0.3], [0.2, 0.1]]
@@ -64,3 +64,16 @@ def test_shapes_are_checked():
         autograd_conv.conv2d_indexing(torch.ones(1, 4, 4), torch.ones(2, 2))
     with pytest.raises(ValueError, match="does not fit"):
         autograd_conv.conv2d_indexing(torch.ones(2, 2), torch.ones(3, 3))
+
+
+@pytest.mark.parametrize("mode", [torch.no_grad, torch.inference_mode])
+def test_kernel_grad_works_in_no_grad_and_inference_mode_and_fills_no_callers_grad(mode):
+    image = torch.tensor(conv2d.IMAGE, requires_grad=True)
+    kernel = torch.tensor(conv2d.KERNEL, requires_grad=True)
+    target = torch.tensor(conv2d.TARGET)
+    expected = torch.tensor(conv2d.training_step(conv2d.IMAGE, conv2d.KERNEL, conv2d.TARGET,
+                                                 0.0)[2])
+    with mode():
+        grad = autograd_conv.kernel_grad(autograd_conv.conv2d_indexing, image, kernel, target)
+    torch.testing.assert_close(grad, expected)
+    assert image.grad is None and kernel.grad is None

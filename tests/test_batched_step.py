@@ -232,3 +232,22 @@ def test_step_numpy_gives_an_integer_kernel_its_true_float_gradient():
 def test_step_numpy_keeps_float32_for_the_benchmark():
     batch = [a.astype(np.float32) for a in batched_step.make_batch(1, 5, 2, seed=3)]
     assert batched_step.step_numpy(*batch, LR)[2].dtype == np.float32
+
+
+@pytest.mark.parametrize("mode", [torch.no_grad, torch.inference_mode])
+def test_autograd_rung_works_in_no_grad_and_inference_mode_and_fills_no_callers_grad(mode):
+    images, kernel, targets = (t.requires_grad_(True) for t in
+                               batched_step.to_torch(batched_step.make_batch(2, 5, 2), "cpu",
+                                                     torch.float64))
+    expected = batched_step.step_torch(images.detach(), kernel.detach(), targets.detach(), 1e-4)
+    with mode():
+        result = batched_step.step_autograd(images, kernel, targets, 1e-4)
+    assert batched_step.relative_difference(result, expected) < 1e-12
+    assert all(t.grad is None for t in (images, kernel, targets))
+
+
+@pytest.mark.parametrize("step", [batched_step.step_numpy, batched_step.step_loops])
+def test_an_overflowing_batch_is_a_named_error_blaming_the_batch(step):
+    images, kernel, targets = batched_step.make_batch(2, 5, 2)
+    with pytest.raises(ValueError, match="overflowed.*images, kernel or targets"):
+        step(np.full_like(images, 1e154), kernel, targets, 1e-4)  # np.vdot: no numpy warning

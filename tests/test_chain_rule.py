@@ -55,3 +55,10 @@ def test_each_step_multiplies_local_by_upstream_and_feeds_the_next():
 def test_bad_input_is_named(call, error, words):
     with pytest.raises(error, match=words):
         call()
+
+
+def test_gradients_keeps_every_layers_gradient_when_names_repeat():
+    layers = [chain_rule.scale(2.0), chain_rule.scale(3.0), chain_rule.squared_error(1.0)]
+    # loss = (6x - 1)**2 at x = 1: d/dw0 = 2 * 5 * 3 * x, d/dw1 = 2 * 5 * (2x), d/dx = 2 * 5 * 6
+    assert chain_rule.gradients(layers, 1.0) == {"w[1]": 20.0, "w[0]": 30.0, "x": 60.0}
+    assert set(chain_rule.gradients(chain_rule.tiny_network(), 2.0)) == {"w", "b", "x"}

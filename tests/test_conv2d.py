@@ -101,3 +101,31 @@ def test_max_stable_lr_separates_converging_from_diverging_runs():
 def test_bad_input_gets_a_clear_error(call, error, words):
     with pytest.raises(error, match=words):
         call()
+
+
+def test_counts_and_sizes_have_caps_stated_in_the_message():
+    with pytest.raises(ValueError, match="steps must be <= 10000"):
+        conv2d.train(conv2d.IMAGE, conv2d.KERNEL, conv2d.TARGET, 1e-5, 10**30)
+    with pytest.raises(ValueError, match="kernel_shape of shape .* does not fit"):
+        conv2d.patches(conv2d.IMAGE, (10**9, 10**9))  # no MemoryError on the way
+    with pytest.raises(ValueError, match="at most 16,777,216 numbers"):
+        conv2d.patches(np.ones((3000, 3000)), (100, 100))
+    with pytest.raises(ValueError, match="loops take at most 10,000,000"):
+        conv2d.conv2d_loops(np.ones((4000, 4000)), np.ones((2, 2)))
+
+
+def test_max_stable_lr_is_exact_for_the_lesson_and_names_the_image_beyond_float64():
+    x = conv2d.patches(conv2d.IMAGE, (2, 2))
+    assert conv2d.max_stable_lr(conv2d.IMAGE, (2, 2)) == 2 / np.linalg.eigvalsh(2 * x.T @ x).max()
+    assert conv2d.max_stable_lr(np.full((4, 4), 1e-100), (2, 2)) == pytest.approx(
+        conv2d.max_stable_lr(np.ones((4, 4)), (2, 2)) * 1e200)  # tiny: no underflow on the way
+    for value, words in ((1e-160, "too small"), (1e200, "too large")):
+        with pytest.raises(ValueError, match=f"image values are {words}"):
+            conv2d.max_stable_lr(np.full((4, 4), value), (2, 2))
+
+
+def test_train_returns_a_copy_of_the_starting_kernel_not_the_lessons_constant():
+    kernels = conv2d.train(conv2d.IMAGE, conv2d.KERNEL, conv2d.TARGET, 1e-5, 2)[1]
+    assert kernels[0] is not conv2d.KERNEL and np.array_equal(kernels[0], conv2d.KERNEL)
+    kernels[0][0, 0] = 99.0
+    assert conv2d.KERNEL[0, 0] == 0.5

@@ -98,3 +98,14 @@ def test_pictures_and_the_slider(data):
     assert scrubber.image.value != first and scrubber.status.value.startswith("step 6:")
     twin = scrubber.static_twin([{"step": 0}, {"step": 6}])
     assert len(twin.frames) == 2 and scrubber.sliders["step"].value == 6
+
+
+@pytest.mark.parametrize("kernel, readout, words", [
+    (np.full((2, 3, 3), np.nan), 1.0, "kernel must contain only finite"),
+    (np.ones((3, 3)), 1.0, "kernel must be 3-D"),
+    (np.ones((2, 4, 4)), 1.0, r"kernel must be a \(2, 3, 3\)"),
+    (np.ones((2, 3, 3)), "1", "readout must be a real number"),
+])
+def test_a_model_is_checked_when_made(kernel, readout, words):
+    with pytest.raises((TypeError, ValueError), match=words):
+        features.Model(kernel, readout, 0.0)

@@ -12,6 +12,14 @@ the call must end in one of three ways:
 
 Anything else fails: an exception from another library or from our internals, a silent NaN or
 inf, any warning (they are turned into errors), or a call slower than SLOW_S.
+
+Round 2 (issue 22) adds the inputs a first fuzz never drew: tensors on the 'meta' device, sparse,
+half, bfloat16, complex and inference-mode tensors, masked, read-only and non-contiguous arrays,
+subnormal and huge values, huge counts, calls made inside torch.no_grad() or
+torch.inference_mode(), and calls repeated with the same arguments. Besides a good argument
+replaced by a bad value, a good argument is also replaced by an odd form of itself (`_variants`).
+Every call must also leave its arguments as they were (values, and a tensor's .grad), and no
+result may share memory with a library constant (conv2d.IMAGE, KERNEL, TARGET, features.SOBEL).
 Exercise checkers must answer any `answer` with a Feedback, never an error.
 
 To add a module: add its rows to TARGETS (or its names to NOT_FUZZED, with the reason);
@@ -19,6 +27,7 @@ To add a module: add its rows to TARGETS (or its names to NOT_FUZZED, with the r
 prints the table: calls and outcomes, per module.
 """
 import collections
+import contextlib
 import dataclasses
 import importlib
 import inspect
@@ -104,7 +113,30 @@ BAD_VALUES = [
     torch.tensor([NAN]), torch.ones(2, 2, dtype=torch.int64), torch.ones(2, 2, 2),
     (3, 3), (0, 2), "cpu", "cuda", "../x.png", {"a": 1},
 ]
-BAD = st.one_of(st.sampled_from(BAD_VALUES), st.integers(-3, 12),
+
+
+def _inference(tensor):
+    with torch.inference_mode():
+        return tensor.clone()
+
+
+def _read_only(array):
+    array = array.copy()
+    array.flags.writeable = False
+    return array
+
+
+ODD_VALUES = [  # issue 22: the classes of input the first fuzz never drew
+    torch.ones(3, 3, device="meta"), torch.ones(3, 3).to_sparse(),
+    torch.ones(3, 3, dtype=torch.bfloat16), torch.ones(3, 3, dtype=torch.float16),
+    torch.ones(3, 3, dtype=torch.complex64), _inference(torch.ones(3, 3)),
+    torch.ones(3, 3, requires_grad=True), torch.ones(4, 4).T,
+    np.ma.masked_array(np.ones((4, 4)), mask=np.eye(4, dtype=bool)), _read_only(np.ones((4, 4))),
+    np.ones((8, 8))[::2, ::2], np.ones((4, 4), dtype=np.float16),
+    np.array([1e4000, 1.0], dtype=np.longdouble), np.full((4, 4), 1e-310), np.full((4, 4), 1e154),
+    5e-324, 1e-310, -0.0, 1e154, 10**6, 10**9, 10**30, np.int64(10**18),
+]
+BAD = st.one_of(st.sampled_from(BAD_VALUES), st.sampled_from(ODD_VALUES), st.integers(-3, 12),
                 st.sampled_from([0.25, 1.5, 3.0, 1e-7, 7e-5, 2.0e5]))
 # For functions that time things: a number of seconds from 1 to 60 is a request, not a typo.
 BAD_FOR_TIMING = BAD.filter(lambda v: not (isinstance(v, (int, float)) and 1 <= v <= 60))
@@ -588,6 +620,8 @@ TARGETS = [
            lambda: {"fig": plotting.figure()[0], "update": lambda a: f"{a}",
                     "a": slider_figure.ipywidgets.FloatSlider()}, fuzzed=("fig", "update", "a"),
            aliases={"a": "sliders"}, examples=8),
+    Target("slider_figure.SliderFigure.close", slider_figure.SliderFigure.close,
+           lambda: {"self": _twin_slider()}, examples=2),
     Target("slider_figure.SliderFigure.static_twin", slider_figure.SliderFigure.static_twin,
            lambda: {"self": _twin_slider(), "settings": [{"a": 1.0}, {"a": 3.0}], "ncols": 2},
            examples=8),
@@ -869,6 +903,8 @@ NOT_FUZZED = {
     "slider_figure.Twin.css_size": "no arguments; run by every stored twin",
     "plotting.LessonFigure.set": "matplotlib's own (generated for every Artist subclass)",
     "validation.no_overflow": "a context manager; every computation above runs under it",
+    "validation.autograd": "a context manager; the kernel_grad and step_autograd rows run "
+                           "under it, inside every drawn context",
     "slider_figure.SliderFigure.values": "no arguments; run by every slider row",
     "slider_figure.SliderFigure.redraw": "run by every slider row (its argument is ignored)",
     "slider_figure.SliderFigure.png": "no arguments; run by every slider row",
@@ -943,6 +979,94 @@ def _finite(value, depth=0) -> bool:
     return True
 
 
+def _variants(value) -> list:
+    """Odd forms of a good argument (issue 22): the same numbers as another dtype, layout, device
+    or kind of array, or scaled into subnormal or huge values; a good count made huge."""
+    if isinstance(value, np.ndarray) and value.dtype.kind == "f" and value.size:
+        spaced = np.zeros((2 * value.shape[0],) + value.shape[1:])
+        spaced[::2] = value
+        return [np.ma.masked_array(value, mask=np.zeros(value.shape, bool)), _read_only(value),
+                spaced[::2], np.asfortranarray(value), value.astype(np.float16),
+                value.astype(np.float32), value.astype(complex), value * 1e-310,
+                np.full_like(value, 1e-160), np.full_like(value, 1e154), torch.tensor(value),
+                torch.tensor(value, dtype=torch.bfloat16), torch.tensor(value).to("meta"),
+                torch.tensor(value).to_sparse(), _inference(torch.tensor(value)),
+                torch.tensor(value, requires_grad=True)]
+    if isinstance(value, torch.Tensor) and value.is_floating_point():
+        value = value.detach()
+        return [value.to("meta"), value.to_sparse(), value.to(torch.bfloat16), value.half(),
+                value.to(torch.complex64), value.long(), _inference(value),
+                value.clone().requires_grad_(True), value.numpy(), torch.full_like(value, 1e30),
+                *([value.T.contiguous().T] if value.ndim == 2 else [])]
+    if isinstance(value, bool) or value is None:
+        return []
+    if isinstance(value, int):
+        return [10**6, 10**9, 10**30, np.int64(value)]
+    if isinstance(value, float):
+        return [5e-324, 1e-310, 1e-160, -0.0, 1e154, np.float16(value)]
+    if isinstance(value, tuple) and value and all(isinstance(v, (int, float)) for v in value):
+        return [tuple(10**9 for _ in value), tuple(1e-310 for _ in value)]
+    return []
+
+
+CONTEXTS = {"plain": contextlib.nullcontext, "no_grad": torch.no_grad,
+            "inference_mode": torch.inference_mode}
+# Rows called outside no_grad/inference_mode only, and why (to fix in their own modules).
+PLAIN_ONLY = {
+    f"exercises_05.{name}": "builds the lesson's graph when it checks: under no_grad autograd "
+                            "records none, and graph.walk raises (lesson 05's modules, issue 22)"
+    for name in ("count_nodes", "mul_nodes", "relu_rule")
+}
+
+
+def _snapshot(arguments: dict) -> dict:
+    """Copies of the arrays and dense CPU tensors among the arguments, and each tensor's .grad."""
+    kept = {}
+    for name, value in arguments.items():
+        if isinstance(value, np.ndarray):
+            kept[name] = np.array(value, copy=True, subok=True)
+        elif isinstance(value, torch.Tensor) and value.layout == torch.strided and \
+                value.device.type == "cpu":
+            kept[name] = (value.detach().clone(), value.grad if value.is_leaf else None)
+    return kept
+
+
+def _unchanged(target: Target, arguments: dict, kept: dict) -> None:
+    for name, copy in kept.items():
+        value = arguments[name]
+        if isinstance(copy, np.ndarray):
+            same = np.array_equal(np.asarray(copy), np.asarray(value), equal_nan=copy.dtype.kind
+                                  in "fc") and (not np.ma.isMaskedArray(copy) or np.array_equal(
+                                      np.ma.getmaskarray(copy), np.ma.getmaskarray(value)))
+        else:
+            now = value.detach()
+            same = (copy[0].dtype == now.dtype and copy[0].shape == now.shape
+                    and bool(((copy[0] == now) | (copy[0].isnan() & now.isnan())).all())
+                    and (not value.is_leaf or value.grad is copy[1]))
+        assert same, f"{target.name} changed its argument {name}"
+
+
+CONSTANTS = {"conv2d.IMAGE": conv2d.IMAGE, "conv2d.KERNEL": conv2d.KERNEL,
+             "conv2d.TARGET": conv2d.TARGET, "features.SOBEL": features.SOBEL}
+
+
+def _shares_a_constant(value, depth=0) -> str | None:
+    """The library constant a result hands out (a caller could change it in place), if any."""
+    if isinstance(value, np.ndarray):
+        return next((name for name, constant in CONSTANTS.items()
+                     if np.shares_memory(value, constant)), None)
+    if depth > 3 or isinstance(value, (str, bytes, Figure, slider_figure.SliderFigure)):
+        return None
+    if isinstance(value, dict):
+        value = list(value.values())
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        value = [getattr(value, f.name) for f in dataclasses.fields(value)]
+    if isinstance(value, (list, tuple)):
+        return next((found for v in value[:200]
+                     if (found := _shares_a_constant(v, depth + 1))), None)
+    return None
+
+
 def _call(target: Target, arguments: dict, replaced: list[str]) -> str:
     """Run one call and say how it ended; fail on anything outside the three allowed ends."""
     lib = str(Path(lessons_lib.__file__).parent)
@@ -965,6 +1089,9 @@ def _call(target: Target, arguments: dict, replaced: list[str]) -> str:
                 outcome = "diverged"
             else:
                 assert _finite(result), f"{target.name}{replaced}: NaN or inf in {result!r:.200}"
+                # validation's checks hand back what they were given (no copy: steps are timed)
+                shared = _shares_a_constant(result) if target.module != "validation" else None
+                assert shared is None, f"{target.name}{replaced} returned {shared} itself"
                 if replaced == ["answer"]:  # a checker answers every answer with Feedback
                     assert isinstance(result, exercises.Feedback), result
                 outcome = "result"
@@ -991,8 +1118,20 @@ def test_bad_input_ends_in_a_result_a_named_error_or_diverged(target, tmp_path, 
         replaced = (data.draw(st.lists(st.sampled_from(fuzzable), min_size=1, max_size=2,
                                        unique=True)) if fuzzable else [])
         for name in replaced:
-            arguments[name] = data.draw(target.bad, label=name)
-        TABLE[target.module][_call(target, arguments, replaced)] += 1
+            odd = _variants(arguments[name])
+            arguments[name] = data.draw(st.one_of(target.bad, st.sampled_from(odd)) if odd
+                                        else target.bad, label=name)
+        context = CONTEXTS[data.draw(st.sampled_from(
+            ["plain"] if target.name in PLAIN_ONLY else list(CONTEXTS)), label="context")]
+        calls = data.draw(st.sampled_from([1, 1, 1, 2]), label="calls")  # repeated, sometimes
+        kept = _snapshot(arguments)
+        outcomes = []
+        for _ in range(calls):
+            with context():
+                outcomes.append(_call(target, arguments, replaced))
+            _unchanged(target, arguments, kept)
+        assert len(set(outcomes)) == 1, f"{target.name}{replaced}: a repeat ended in {outcomes}"
+        TABLE[target.module][outcomes[0]] += 1
 
     run()
 

@@ -94,3 +94,14 @@ def test_huge_starting_values_all_get_the_same_clear_error(arguments):
 def test_a_learning_rate_that_overflows_in_one_step_is_a_diverged_run():
     history = gd.descend(0.0, 2.0, 6.0, 1e308, 5)
     assert history.diverged and all(math.isfinite(w) for w in history.weights)
+
+
+def test_divergence_is_judged_against_the_starting_distance():
+    far = gd.descend(1e7, 1.0, 0.0, 0.1, 5)  # each step multiplies the distance by 0.8
+    assert not far.diverged and far.weights[-1] == pytest.approx(1e7 * 0.8**5)
+    assert gd.descend(0.0, 2.0, 6.0, 0.3, 100).diverged
+
+
+def test_steps_are_capped_with_the_cap_in_the_message():
+    with pytest.raises(ValueError, match="steps must be <= 10000"):
+        gd.descend(0.0, 2.0, 6.0, 0.1, 10**6)

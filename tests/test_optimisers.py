@@ -94,3 +94,14 @@ def test_a_run_that_leaves_the_weights_range_stops_instead_of_overflowing():
     path = optimisers.run(optimisers.Plain(1e30), bowl, np.ones(4), 50)
     assert len(path) < 51 and np.isfinite(path).all()
     assert optimisers.steps_to(optimisers.Plain(1e30), bowl, np.ones(4), 1e-3) is None
+
+
+def test_best_rates_for_subnormal_curvatures_are_a_named_error_not_inf():
+    for best in (optimisers.best_plain_lr, optimisers.best_momentum):
+        with pytest.raises(ValueError, match="curvatures are too small"):
+            best([1e-310, 1e-310])
+
+
+def test_a_bowl_keeps_copies_not_views_of_the_lessons_constants():
+    bowl = optimisers.conv_bowl(IMAGE, (2, 2), TARGET)
+    assert not np.shares_memory(bowl.target, TARGET) and not np.shares_memory(bowl.X, IMAGE)

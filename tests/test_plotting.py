@@ -86,3 +86,13 @@ def test_save_figure_keeps_to_assets_images(tmp_path, monkeypatch, lesson, name)
     with pytest.raises((ValueError, TypeError), match="lesson|name"):
         plotting.save_figure(fig, lesson, name)
     assert [p for p in tmp_path.rglob("*") if p.is_file()] == []  # nothing written anywhere
+
+
+def test_contrast_refuses_nan_and_out_of_range_channels_and_save_figure_long_names(tmp_path,
+                                                                                   monkeypatch):
+    for bad in ((float("nan"), 0.0, 0.0), (2.0, 0.0, 0.0)):
+        with pytest.raises(ValueError, match="colour_a must be a colour"):
+            plotting.contrast(bad, "white")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ValueError, match="name must be at most 200 bytes"):
+        plotting.save_figure(plotting.figure()[0], "x", "x" * 300 + ".png")

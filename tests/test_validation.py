@@ -79,3 +79,50 @@ def test_colour_takes_names_hex_and_rgb_and_names_the_argument_otherwise():
         validation.colour("background", "not-a-colour")
     with pytest.raises(ValueError, match="background must be a colour"):
         validation.colour("background", (2.0, 0.0, 0.0))
+
+
+def _inference_tensor():
+    with torch.inference_mode():
+        return torch.ones(2, 2)
+
+
+@pytest.mark.parametrize("value, words", [
+    (torch.ones(2, 2, device="meta"), "'meta' device"),
+    (torch.ones(2, 2).to_sparse(), "dense tensor"),
+    (torch.ones(2, 2, dtype=torch.complex64), "real numbers"),
+    (torch.ones(2, 2, dtype=torch.bool), "real numbers"),
+])
+def test_array_and_tensor_refuse_tensors_no_function_can_use_with_a_named_message(value, words):
+    for check in (validation.array, validation.tensor):
+        with pytest.raises((TypeError, ValueError), match=f"image.*{words}|image must"):
+            check("image", value)
+
+
+def test_array_and_tensor_convert_half_bfloat16_int_and_inference_tensors():
+    for dtype in (torch.float16, torch.bfloat16, torch.int32):
+        assert validation.array("image", torch.ones(2, 2, dtype=dtype)).dtype == np.float64
+        assert validation.tensor("image", torch.ones(2, 2, dtype=dtype)).dtype == torch.float32
+    made = _inference_tensor()
+    assert not validation.tensor("image", made).is_inference()  # autograd can use the copy
+    assert validation.array("image", made).shape == (2, 2)
+    with torch.inference_mode():  # inside the mode, nothing to copy
+        assert validation.tensor("image", made) is made
+
+
+def test_array_refuses_masked_arrays_and_reads_odd_layouts():
+    masked = np.ma.masked_array([[1.0, 1e300]], mask=[[False, True]])
+    with pytest.raises(TypeError, match="image is a masked array.*filled"):
+        validation.array("image", masked)
+    read_only = np.arange(6.0).reshape(2, 3)
+    read_only.flags.writeable = False
+    assert validation.array("image", read_only.T).tolist() == [[0, 3], [1, 4], [2, 5]]
+    with pytest.raises(ValueError, match="image must contain only finite"):
+        validation.array("image", np.array([1e4000], dtype=np.longdouble))  # beyond float64
+
+
+def test_autograd_context_turns_gradients_on_inside_no_grad_and_inference_mode():
+    with torch.no_grad(), torch.inference_mode():
+        with validation.autograd():
+            w = torch.ones(2, requires_grad=True)
+            assert torch.autograd.grad((w * w).sum(), w)[0].tolist() == [2.0, 2.0]
+        assert not torch.is_grad_enabled()

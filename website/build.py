@@ -2,7 +2,7 @@
 
 Built with Sphinx + MyST-NB + sphinx-book-theme from the stored, executed notebooks: nothing is
 re-executed. A pre-build step copies every lesson (notebooks/NN-*.ipynb, in order) into
-build/site-src/ and, in the copies only:
+a source folder of the build's own (under build/) and, in the copies only:
 - drops the Colab badge image (the page has its own Colab and Binder buttons, same colab-ref);
 - writes each cell attachment to a file and links it (MyST-NB does not render attachments);
 - collects each figure's alt text from its output metadata (`metadata["image/png"]["alt"]`);
@@ -20,6 +20,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from functools import partial
@@ -206,21 +207,50 @@ def prepare(notebooks: Path, src: Path) -> list[dict]:
 
 
 def build(notebooks: Path = ROOT / "notebooks", out: Path = SITE) -> dict:
-    """Build the site into `out`. Any Sphinx warning fails the build (-W)."""
+    """Build the site into `out`. Any Sphinx warning fails the build (-W). Each build works in a
+    folder of its own beside `out` and moves the finished site into place at the end
+    (`publish`), so two builds at once never write into each other's files."""
     began = time.perf_counter()
     npm_install()
-    src = out.parent / (out.name + "-src")
-    made = prepare(notebooks, src)
-    shutil.rmtree(out, ignore_errors=True)
-    result = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-b", "html", "-W", "--keep-going", "-q", "-E",
-         "-d", str(out.parent / (out.name + "-doctrees")), str(src), str(out)],
-        capture_output=True, text=True, cwd=ROOT)
-    report = {"seconds": round(time.perf_counter() - began, 1), "sliders": made,
-              "returncode": result.returncode, "warnings": result.stderr.strip(),
-              "bytes": sum(f.stat().st_size for f in out.rglob("*") if f.is_file())}
-    (out.parent / (out.name + "-report.json")).write_text(json.dumps(report, indent=1))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{out.name}-build-", dir=out.parent))
+    try:
+        src, html = work / "src", work / "html"
+        made = prepare(notebooks, src)
+        result = subprocess.run(
+            [sys.executable, "-m", "sphinx", "-b", "html", "-W", "--keep-going", "-q", "-E",
+             "-d", str(work / "doctrees"), str(src), str(html)],
+            capture_output=True, text=True, cwd=ROOT)
+        report = {"seconds": round(time.perf_counter() - began, 1), "sliders": made,
+                  "returncode": result.returncode, "warnings": result.stderr.strip(),
+                  "bytes": sum(f.stat().st_size for f in html.rglob("*") if f.is_file())}
+        if html.is_dir():
+            publish(html, out)
+        (work / "report.json").write_text(json.dumps(report, indent=1))
+        os.replace(work / "report.json", out.parent / (out.name + "-report.json"))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     return report
+
+
+def publish(folder: Path, out: Path, tries: int = 50) -> None:
+    """Move a finished `folder` to `out`, replacing what is there: the old one is renamed away
+    first, then the new one renamed in (each rename is atomic). When another build publishes
+    at the same moment, the later one wins and neither site is ever half-written."""
+    for _ in range(tries):
+        old = out.parent / f".{out.name}-old-{os.getpid()}-{time.monotonic_ns()}"
+        try:
+            out.rename(old)
+        except FileNotFoundError:
+            pass
+        try:
+            folder.rename(out)
+        except OSError:  # another build's site moved in between our two renames: again
+            continue
+        finally:
+            shutil.rmtree(old, ignore_errors=True)
+        return
+    raise RuntimeError(f"could not move the built site into {out}: other builds kept replacing it")
 
 
 def serve(folder: Path = SITE, port: int = 8000) -> None:
