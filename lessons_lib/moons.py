@@ -132,18 +132,20 @@ def _run_arguments(weights, points, labels, lr, steps):
 def train_torch(weights: dict, points, labels, lr: float, steps: int) -> list[float]:
     """The same run with PyTorch's autograd in float64: its loss at each step."""
     arrays, points, labels, lr, steps = _run_arguments(weights, points, labels, lr, steps)
-    w = {k: torch.tensor(v, dtype=torch.float64, requires_grad=True) for k, v in arrays.items()}
-    x, y = torch.tensor(points), torch.tensor(labels)
-    losses = []
-    for _ in range(steps):
-        hidden = torch.relu(x @ w["w1"] + w["b1"])
-        loss = ((hidden @ w["w2"] + w["b2"] - y) ** 2).mean()
-        loss.backward()
-        losses.append(loss.item())
-        if not np.isfinite(losses[-1]) or losses[-1] > 1e100:
-            raise ValueError(f"the run diverged: lr = {lr:g} is too large for these points")
-        with torch.no_grad():
-            for v in w.values():
-                v -= lr * v.grad
-                v.grad = None
+    with validation.autograd():  # a gradient is the point, whatever the caller's grad mode
+        w = {k: torch.tensor(v, dtype=torch.float64, requires_grad=True)
+             for k, v in arrays.items()}
+        x, y = torch.tensor(points), torch.tensor(labels)
+        losses = []
+        for _ in range(steps):
+            hidden = torch.relu(x @ w["w1"] + w["b1"])
+            loss = ((hidden @ w["w2"] + w["b2"] - y) ** 2).mean()
+            loss.backward()
+            losses.append(loss.item())
+            if not np.isfinite(losses[-1]) or losses[-1] > 1e100:
+                raise ValueError(f"the run diverged: lr = {lr:g} is too large for these points")
+            with torch.no_grad():
+                for v in w.values():
+                    v -= lr * v.grad
+                    v.grad = None
     return losses
