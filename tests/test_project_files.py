@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,6 +43,32 @@ def test_environment_yml_uses_conda_forge_and_the_same_runtime_packages():
     assert "pytorch" not in conda and "cpuonly" not in conda  # the retired pytorch channel
     pip_part = next(d for d in env["dependencies"] if isinstance(d, dict))["pip"]
     assert "-e ." in pip_part
+
+
+def test_environment_yml_pip_entries_are_requirements_lines(tmp_path):
+    """conda writes the `pip:` list to a file and runs `pip install -r` on it: each entry must be
+    a line pip's own requirements-file parser accepts (it rejects `--no-deps`)."""
+    from pip._internal.network.session import PipSession
+    from pip._internal.req.req_file import parse_requirements
+
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    pip_part = next(d for d in env["dependencies"] if isinstance(d, dict))["pip"]
+    listed = tmp_path / "requirements.txt"
+    listed.write_text("\n".join(pip_part) + "\n")
+    parsed = list(parse_requirements(str(listed), session=PipSession()))
+    assert [(r.requirement, r.is_editable) for r in parsed] == [(".", True)]
+    listed.write_text("--no-deps\n-e .\n")  # the parser does catch the old, broken list
+    with pytest.raises(Exception, match="no-deps"):
+        list(parse_requirements(str(listed), session=PipSession()))
+
+
+def test_licence_file_and_spdx_expression():
+    text = (ROOT / "pyproject.toml").read_text()
+    assert re.search(r'^license = "MIT"$', text, re.M), "use the SPDX string, not {text = ...}"
+    assert re.search(r'^license-files = \["LICENSE"\]$', text, re.M)
+    assert (ROOT / "LICENSE").read_text().startswith("MIT License\n")
+    # setuptools reads an SPDX `license` string from version 77 on.
+    assert int(re.search(r'^requires = \["setuptools>=(\d+)"\]', text, re.M).group(1)) >= 77
 
 
 def test_ruff_finds_nothing_in_the_library_and_tests():
