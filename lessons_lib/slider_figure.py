@@ -7,9 +7,10 @@ pixel, never stretched). When the caller names the artists that move, everything
 ticks, labels, fixed curves) is drawn once and kept as a background, and a move draws only the
 moving artists on top of it ("blitting").
 After a move of exactly one step (an arrow key), the next frame in the same direction is drawn
-ahead on a background thread while the learner reads this one, so the next key press only sends
-it; a move of any other size is drawn when it happens. One lock serialises every draw of the
-figure, and a frame drawn ahead leaves the figure as the live picture shows it.
+ahead on a background thread while the learner reads this one, and the frame shown before this
+one is kept, so the next key press either way (on, or back as one does hunting for a value) only
+sends a frame; a move of any other size is drawn when it happens. One lock serialises every draw
+of the figure, and a frame drawn ahead leaves the figure as the live picture shows it.
 `static_twin` draws the figure anew at each of a few settings for readers with no kernel; it
 touches no slider. Only API shared by ipywidgets 7.7 (what Colab ships) and 8 is used.
 """
@@ -53,6 +54,7 @@ class SliderFigure:
         self.moving_artists = list(moving_artists)
         self._lock = threading.Lock()  # held by every draw of the figure
         self._ahead = None  # (values key, png, status): the frame drawn ahead, if any
+        self._shown = (None, None)  # the last two frames shown, the same way (or None)
         self._moves = 0  # counts moves: a frame drawn ahead is kept only if none came since
         self.status = ipywidgets.Label()
         self.fig.set_dpi(plotting.DPI)
@@ -98,14 +100,17 @@ class SliderFigure:
 
     def redraw(self, change=None) -> None:
         values = self.values()
+        key = _key(values)
         with self._lock:
             self._moves += 1
-            ahead, self._ahead = self._ahead, None
-            if ahead is not None and ahead[0] == _key(values):
-                png, status = ahead[1:]
-            else:
+            kept = (self._ahead, *self._shown)
+            self._ahead = None
+            frame = next((f for f in kept if f is not None and f[0] == key), None)
+            if frame is None:
                 status = self._draw(values)
-                png = self.png()
+                frame = (key, self.png(), status)
+            self._shown = (self._shown[1], frame)
+        png, status = frame[1:]
         self.image.value = png  # the picture's message first: it is what a move awaits
         self.status.value = status
         if change is not None:

@@ -56,6 +56,28 @@ def test_an_arrow_key_step_sends_the_frame_drawn_ahead_equal_to_a_fresh_draw():
     assert slider.status.value == fresh.status.value
 
 
+def test_a_step_back_sends_the_frame_shown_before_equal_to_a_fresh_draw():
+    """Right, left, right, left (hunting for a value): after the first press nothing is drawn
+    on the press itself, whichever way it goes."""
+    slider = gd_widgets.learning_rate_explorer()
+    lr = slider.sliders["lr"]
+    start = lr.value
+    draws = []  # the draws this thread makes (frames ahead are drawn on another)
+    slider._draw = lambda values, draw=slider._draw: (
+        threading.current_thread() is threading.main_thread() and draws.append(values)
+    ) or draw(values)
+    lr.value = round(start + lr.step, 3)
+    assert len(draws) == 1  # the first press draws its frame
+    for value in [start, start + lr.step, start, start + lr.step]:
+        wait_for_frame_ahead(slider)
+        lr.value = round(value, 3)
+    assert len(draws) == 1
+    fresh = gd_widgets.learning_rate_explorer()
+    fresh.sliders["lr"].value = lr.value
+    assert slider.image.value == fresh.image.value
+    assert slider.status.value == fresh.status.value
+
+
 def test_a_jump_is_drawn_when_it_happens_and_the_figure_shows_the_live_values():
     slider = gd_widgets.learning_rate_explorer()
     steps = slider.sliders["steps"]
