@@ -14,6 +14,7 @@ of the figure, and a frame drawn ahead leaves the figure as the live picture sho
 `static_twin` draws the figure anew at each of a few settings for readers with no kernel; it
 touches no slider. Only API shared by ipywidgets 7.7 (what Colab ships) and 8 is used.
 """
+import html
 import math
 import struct
 import textwrap
@@ -27,6 +28,7 @@ from matplotlib.figure import Figure
 
 from lessons_lib import plotting, validation
 
+A11Y_CLASS = "lessons-slider-figure"
 MAX_TWIN_CSS_WIDTH = 880  # a static twin fits a notebook's width at its drawn size
 AHEAD_DELAY_S = 0.05  # a frame is drawn ahead this long after the move it follows
 
@@ -63,7 +65,8 @@ class SliderFigure:
         self.image = ipywidgets.Image(format="png", layout=ipywidgets.Layout(
             width=f"{width}px", max_width="100%", height="auto"))
         self.widget = ipywidgets.VBox([ipywidgets.HBox(list(sliders.values())), self.status,
-                                       self.image])
+                                       self.image, _accessibility(getattr(fig, "alt", ""))])
+        self.widget.add_class(A11Y_CLASS)
         # Render straight to pixels: savefig would re-run the layout pass on every call.
         self.canvas = FigureCanvasAgg(self.fig)
         self.update(**self.values())
@@ -218,6 +221,52 @@ class Twin:
     def _repr_png_(self):
         width, height = self.css_size()
         return _png(self.pixels), {"width": width, "height": height, "alt": self.alt}
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return plotting._shown_png(*self._repr_png_())
+
+
+# What ipywidgets cannot say from Python, said to screen readers and keyboard users by a small
+# script the picture's fallback runs once the widget is on the page (the kernel sends it, no
+# extension needed): each slider handle is named by its slider's label, the status line is a
+# polite live region (read out when it changes), the picture gets the figure's alt text (or,
+# for a figure with none, the status line), and a focused handle gets a visible ring. Handles
+# of ipywidgets 8 (noUi) and 7.7 (jQuery UI).
+_A11Y_STYLE = (f".{A11Y_CLASS} .noUi-handle:focus-visible, .{A11Y_CLASS} .ui-slider-handle:focus"
+               " {outline: 3px solid #1a5fb4; outline-offset: 2px;}")
+_A11Y_SCRIPT = textwrap.dedent(f"""\
+    var me = this, alt = this.dataset.alt;
+    function mark() {{
+      var box = me.closest('.{A11Y_CLASS}');
+      if (!box) return null;
+      box.querySelectorAll('.widget-slider, .widget-hslider').forEach(function (s) {{
+        var label = s.querySelector('.widget-label');
+        s.querySelectorAll('.noUi-handle, .ui-slider-handle').forEach(function (h) {{
+          if (label && h.getAttribute('aria-label') !== label.textContent.trim())
+            h.setAttribute('aria-label', label.textContent.trim());
+        }});
+      }});
+      var status = box.querySelector(':scope > .widget-label');
+      if (status && !status.hasAttribute('aria-live')) {{
+        status.setAttribute('role', 'status'); status.setAttribute('aria-live', 'polite'); }}
+      var img = box.querySelector(':scope > img');
+      var text = alt || (status ? status.textContent : '');
+      if (img && text && img.getAttribute('alt') !== text) img.setAttribute('alt', text);
+      return box;
+    }}
+    (function start() {{
+      var box = mark();
+      if (!box) {{ setTimeout(start, 100); return; }}
+      new MutationObserver(mark).observe(box, {{childList: true, subtree: true}});
+    }})();""")
+
+
+def _accessibility(alt: str) -> ipywidgets.HTML:
+    """The hidden widget that carries _A11Y_STYLE and runs _A11Y_SCRIPT (see above)."""
+    return ipywidgets.HTML(
+        f"<style>{_A11Y_STYLE}</style>"
+        f'<img alt="" src="data:," data-alt="{html.escape(alt)}" '
+        f'onerror="{html.escape(_A11Y_SCRIPT)}">', layout=ipywidgets.Layout(display="none"))
 
 
 def _key(values: dict) -> tuple:
