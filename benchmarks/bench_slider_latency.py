@@ -5,8 +5,9 @@
 Starts JupyterLab on 127.0.0.1 (random port and token) with three throw-away notebooks:
   course    lessons_lib.gradient_descent_widgets.learning_rate_explorer(), lesson 01's slider:
             one figure built once, its artists moved, saved to PNG bytes, handed to an Image;
-  on-demand the course's slider with its draw-ahead switched off: every press draws and encodes
-            its frame then (what a drag that jumps several steps gets);
+  on-demand the course's slider with its draw-ahead switched off: a press on draws and encodes
+            its frame then (what a drag that jumps several steps gets); a step back still
+            finds the frame shown before;
   interact  a plain ipywidgets.interact over the same two-panel plot (lessons_lib
             .gradient_descent_widgets.DescentPlot), built anew and shown through the inline
             backend on every move.
