@@ -56,7 +56,7 @@ class SliderFigure:
         self.moving_artists = list(moving_artists)
         self._lock = threading.Lock()  # held by every draw of the figure
         self._ahead = None  # (values key, png, status): the frame drawn ahead, if any
-        self._shown = (None, None)  # the last two frames shown, the same way (or None)
+        self._shown = (None, None)  # the last two frames shown, oldest first, as _ahead
         self._moves = 0  # counts moves: a frame drawn ahead is kept only if none came since
         self.status = ipywidgets.Label()
         self.fig.set_dpi(plotting.DPI)
@@ -227,11 +227,11 @@ class Twin:
 
 
 # What ipywidgets cannot say from Python, said to screen readers and keyboard users by a small
-# script the picture's fallback runs once the widget is on the page (the kernel sends it, no
-# extension needed): each slider handle is named by its slider's label, the status line is a
-# polite live region (read out when it changes), the picture gets the figure's alt text (or,
-# for a figure with none, the status line), and a focused handle gets a visible ring. Handles
-# of ipywidgets 8 (noUi) and 7.7 (jQuery UI).
+# script: the error handler of a hidden, empty image runs it once the widget is on the page (the
+# kernel sends it; no extension to install). Each slider handle is named by its slider's label,
+# the status line becomes a polite live region (read out when it changes), the picture gets the
+# figure's alt text (or, for a figure with none, the status line), and a focused handle gets a
+# visible ring. Handles of ipywidgets 8 (noUi) and 7.7 (jQuery UI).
 _A11Y_STYLE = (f".{A11Y_CLASS} .noUi-handle:focus-visible, .{A11Y_CLASS} .ui-slider-handle:focus"
                " {outline: 3px solid #1a5fb4; outline-offset: 2px;}")
 _A11Y_SCRIPT = textwrap.dedent(f"""\
@@ -254,11 +254,11 @@ _A11Y_SCRIPT = textwrap.dedent(f"""\
       if (img && text && img.getAttribute('alt') !== text) img.setAttribute('alt', text);
       return box;
     }}
-    (function start() {{
+    (function start(tries) {{
       var box = mark();
-      if (!box) {{ setTimeout(start, 100); return; }}
+      if (!box) {{ if (tries < 100) setTimeout(start, 100, tries + 1); return; }}
       new MutationObserver(mark).observe(box, {{childList: true, subtree: true}});
-    }})();""")
+    }})(0);""")
 
 
 def _accessibility(alt: str) -> ipywidgets.HTML:

@@ -71,7 +71,7 @@ def axe(page) -> tuple[list, list]:
     theirs = [v for v in found if not v["ours"]]
     if theirs:
         print("JupyterLab's own (not counted):",
-              sorted({(v["id"], v["impact"]) for v in theirs}))
+              *sorted({(v["id"], v["impact"], v["target"][:70]) for v in theirs}), sep="\n  ")
     return [v for v in found if v["ours"]], theirs
 
 
