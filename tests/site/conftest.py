@@ -145,7 +145,8 @@ def visits(built, server, browser) -> dict:
 WIDTHS = (390, 768, 1280)  # a phone, a tablet, a laptop (CSS px)
 # Each figure as shown: its CSS box against its pixels. Figures are drawn at 2 image px per
 # CSS px with text of at least 10 CSS px, so shown at `scale` of that size, text is 10 * scale.
-FIGURES = """() => [...document.querySelectorAll('div.cell_output img, img.kf-frame')]
+FIGURES = """() => [...document.querySelectorAll(
+    'div.cell_output img, a.image-reference > img, img.kf-frame')]
   .map(i => ({src: i.getAttribute('src').slice(0, 60), shown_w: i.getBoundingClientRect().width,
               shown_h: i.getBoundingClientRect().height, natural_w: i.naturalWidth,
               natural_h: i.naturalHeight}))"""
