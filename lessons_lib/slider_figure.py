@@ -227,8 +227,8 @@ class Twin:
 
 
 # What ipywidgets cannot say from Python, said to screen readers and keyboard users by a small
-# script: the error handler of a hidden, empty image runs it once the widget is on the page (the
-# kernel sends it; no extension to install). Each slider handle is named by its slider's label,
+# script: the load handler of the widget's style sheet runs it once the widget is on the page
+# (the kernel sends it; no extension to install). Each slider handle is named by its slider's label,
 # the status line becomes a polite live region (read out when it changes), the picture gets the
 # figure's alt text (or, for a figure with none, the status line), and a focused handle gets a
 # visible ring. Handles of ipywidgets 8 (noUi) and 7.7 (jQuery UI).
@@ -264,9 +264,8 @@ _A11Y_SCRIPT = textwrap.dedent(f"""\
 def _accessibility(alt: str) -> ipywidgets.HTML:
     """The hidden widget that carries _A11Y_STYLE and runs _A11Y_SCRIPT (see above)."""
     return ipywidgets.HTML(
-        f"<style>{_A11Y_STYLE}</style>"
-        f'<img alt="" src="data:," data-alt="{html.escape(alt)}" '
-        f'onerror="{html.escape(_A11Y_SCRIPT)}">', layout=ipywidgets.Layout(display="none"))
+        f'<style data-alt="{html.escape(alt)}" onload="{html.escape(_A11Y_SCRIPT)}">'
+        f"{_A11Y_STYLE}</style>", layout=ipywidgets.Layout(display="none"))
 
 
 def _key(values: dict) -> tuple:
