@@ -11,8 +11,10 @@ The standard (tests/test_figure_standard.py holds every figure a lesson makes to
 
 Helpers keep no state: no global rcParams, no pyplot figure manager. Figures are `LessonFigure`s,
 shown as a PNG with their CSS size and a one-sentence description (alt text) by ending a cell
-with `fig`.
+with `fig` (and as the same PNG in an HTML <img> with that alt text, which JupyterLab shows).
 """
+import base64
+import html
 import io
 from pathlib import Path
 
@@ -69,6 +71,19 @@ class LessonFigure(Figure):
         self.savefig(png, format="png", dpi=DPI)
         width, height = self.css_size()
         return png.getvalue(), {"width": width, "height": height, "alt": self.alt}
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return _shown_png(*self._repr_png_())
+
+
+def _shown_png(png: bytes, metadata: dict) -> tuple[dict, dict]:
+    """A picture's display bundle: the PNG with its CSS size and alt text as metadata, and the
+    same PNG as an HTML <img> carrying them, which is what JupyterLab shows (it ignores
+    metadata alt text, so a screen reader would hear nothing there)."""
+    data = base64.b64encode(png).decode()
+    img = (f'<img src="data:image/png;base64,{data}" alt="{html.escape(metadata["alt"])}" '
+           f'width="{metadata["width"]}" height="{metadata["height"]}">')
+    return {"image/png": data, "text/html": img}, {"image/png": metadata}
 
 
 def render(fig: Figure) -> np.ndarray:

@@ -7,12 +7,14 @@ pixel, never stretched). When the caller names the artists that move, everything
 ticks, labels, fixed curves) is drawn once and kept as a background, and a move draws only the
 moving artists on top of it ("blitting").
 After a move of exactly one step (an arrow key), the next frame in the same direction is drawn
-ahead on a background thread while the learner reads this one, so the next key press only sends
-it; a move of any other size is drawn when it happens. One lock serialises every draw of the
-figure, and a frame drawn ahead leaves the figure as the live picture shows it.
+ahead on a background thread while the learner reads this one, and the frame shown before this
+one is kept, so the next key press either way (on, or back as one does hunting for a value) only
+sends a frame; a move of any other size is drawn when it happens. One lock serialises every draw
+of the figure, and a frame drawn ahead leaves the figure as the live picture shows it.
 `static_twin` draws the figure anew at each of a few settings for readers with no kernel; it
 touches no slider. Only API shared by ipywidgets 7.7 (what Colab ships) and 8 is used.
 """
+import html
 import math
 import struct
 import textwrap
@@ -26,6 +28,7 @@ from matplotlib.figure import Figure
 
 from lessons_lib import plotting, validation
 
+A11Y_CLASS = "lessons-slider-figure"
 MAX_TWIN_CSS_WIDTH = 880  # a static twin fits a notebook's width at its drawn size
 AHEAD_DELAY_S = 0.05  # a frame is drawn ahead this long after the move it follows
 
@@ -60,6 +63,7 @@ class SliderFigure:
         self.moving_artists = list(moving_artists)
         self._lock = threading.Lock()  # held by every draw of the figure
         self._ahead = None  # (values key, png, status): the frame drawn ahead, if any
+        self._shown = (None, None)  # the last two frames shown, oldest first, as _ahead
         self._moves = 0  # counts moves: a frame drawn ahead is kept only if none came since
         self.status = ipywidgets.Label()
         self.fig.set_dpi(plotting.DPI)
@@ -68,7 +72,8 @@ class SliderFigure:
         self.image = ipywidgets.Image(format="png", layout=ipywidgets.Layout(
             width=f"{width}px", max_width="100%", height="auto"))
         self.widget = ipywidgets.VBox([ipywidgets.HBox(list(sliders.values())), self.status,
-                                       self.image])
+                                       self.image, _accessibility(getattr(fig, "alt", ""))])
+        self.widget.add_class(A11Y_CLASS)
         # Render straight to pixels: savefig would re-run the layout pass on every call.
         self.canvas = FigureCanvasAgg(self.fig)
         self.update(**self.values())
@@ -123,14 +128,17 @@ class SliderFigure:
 
     def redraw(self, change=None) -> None:
         values = self.values()
+        key = _key(values)
         with self._lock:
             self._moves += 1
-            ahead, self._ahead = self._ahead, None
-            if ahead is not None and ahead[0] == _key(values):
-                png, status = ahead[1:]
-            else:
+            kept = (self._ahead, *self._shown)
+            self._ahead = None
+            frame = next((f for f in kept if f is not None and f[0] == key), None)
+            if frame is None:
                 status = self._draw(values)
-                png = self.png()
+                frame = (key, self.png(), status)
+            self._shown = (self._shown[1], frame)
+        png, status = frame[1:]
         self.image.value = png  # the picture's message first: it is what a move awaits
         self.status.value = status
         if change is not None:
@@ -238,6 +246,51 @@ class Twin:
     def _repr_png_(self):
         width, height = self.css_size()
         return _png(self.pixels), {"width": width, "height": height, "alt": self.alt}
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return plotting._shown_png(*self._repr_png_())
+
+
+# What ipywidgets cannot say from Python, said to screen readers and keyboard users by a small
+# script: the load handler of the widget's style sheet runs it once the widget is on the page
+# (the kernel sends it; no extension to install). Each slider handle is named by its slider's label,
+# the status line becomes a polite live region (read out when it changes), the picture gets the
+# figure's alt text (or, for a figure with none, the status line), and a focused handle gets a
+# visible ring. Handles of ipywidgets 8 (noUi) and 7.7 (jQuery UI).
+_A11Y_STYLE = (f".{A11Y_CLASS} .noUi-handle:focus-visible, .{A11Y_CLASS} .ui-slider-handle:focus"
+               " {outline: 3px solid #1a5fb4; outline-offset: 2px;}")
+_A11Y_SCRIPT = textwrap.dedent(f"""\
+    var me = this, alt = this.dataset.alt;
+    function mark() {{
+      var box = me.closest('.{A11Y_CLASS}');
+      if (!box) return null;
+      box.querySelectorAll('.widget-slider, .widget-hslider').forEach(function (s) {{
+        var label = s.querySelector('.widget-label');
+        s.querySelectorAll('.noUi-handle, .ui-slider-handle').forEach(function (h) {{
+          if (label && h.getAttribute('aria-label') !== label.textContent.trim())
+            h.setAttribute('aria-label', label.textContent.trim());
+        }});
+      }});
+      var status = box.querySelector(':scope > .widget-label');
+      if (status && !status.hasAttribute('aria-live')) {{
+        status.setAttribute('role', 'status'); status.setAttribute('aria-live', 'polite'); }}
+      var img = box.querySelector(':scope > img');
+      var text = alt || (status ? status.textContent : '');
+      if (img && text && img.getAttribute('alt') !== text) img.setAttribute('alt', text);
+      return box;
+    }}
+    (function start(tries) {{
+      var box = mark();
+      if (!box) {{ if (tries < 100) setTimeout(start, 100, tries + 1); return; }}
+      new MutationObserver(mark).observe(box, {{childList: true, subtree: true}});
+    }})(0);""")
+
+
+def _accessibility(alt: str) -> ipywidgets.HTML:
+    """The hidden widget that carries _A11Y_STYLE and runs _A11Y_SCRIPT (see above)."""
+    return ipywidgets.HTML(
+        f'<style data-alt="{html.escape(alt)}" onload="{html.escape(_A11Y_SCRIPT)}">'
+        f"{_A11Y_STYLE}</style>", layout=ipywidgets.Layout(display="none"))
 
 
 def _key(values: dict) -> tuple:

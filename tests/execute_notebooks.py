@@ -9,6 +9,7 @@ Each notebook is re-run top to bottom in a fresh `python3` kernel (nbclient), th
   `![what](../assets/images/LESSON/NAME.png)`; it becomes an `<img>` of
   `attachment:LESSON/NAME.png` at the CSS width it was drawn for, refreshed from the file on
   every run), so they show on Colab too, where the notebook comes alone, and stay sharp;
+- the kernelspec JupyterLab writes, so opening a lesson does not modify it;
 - no timing metadata. Running it twice on unchanged sources changes no byte.
 """
 import base64
@@ -31,6 +32,9 @@ WIDGET_NOTE = (
 )
 SETUP_TAG = "colab-setup"
 CELL_TIMEOUT_S = 600
+# As JupyterLab writes it when it opens a notebook (ipykernel's own kernelspec): stored any other
+# way, opening a lesson marks it modified and autosave rewrites it.
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
 
 def read_pyproject_links() -> tuple[str, str]:
@@ -122,8 +126,7 @@ def execute(path: Path) -> None:
     client.execute()
     replace_widget_views(nb)
     nb.metadata.pop("widgets", None)
-    nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python",
-                                 "name": "python3"}
+    nb.metadata["kernelspec"] = KERNELSPEC
     nbformat.validate(nb)
     nbformat.write(nb, path)
 

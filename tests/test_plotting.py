@@ -1,3 +1,4 @@
+import base64
 import io
 
 import numpy as np
@@ -21,6 +22,18 @@ def test_a_figure_shows_at_its_css_size_with_two_image_pixels_per_css_pixel_and_
     assert metadata == {"width": 576, "height": 224, "alt": "Two empty panels."}
     assert (width, height) == (2 * 576, 2 * 224)
     assert fig.describe("Changed.").alt == "Changed."
+
+
+def test_the_display_bundle_also_carries_the_png_as_an_img_with_its_alt_text():
+    """JupyterLab ignores metadata alt text: the HTML <img> it shows instead carries it."""
+    fig, _ = plotting.figure(1, 1, alt='A "quoted" <b> figure.')
+    data, metadata = fig._repr_mimebundle_()
+    assert metadata == {"image/png": {"width": 288, "height": 224,
+                                      "alt": 'A "quoted" <b> figure.'}}
+    assert data["text/html"] == (f'<img src="data:image/png;base64,{data["image/png"]}" '
+                                 'alt="A &quot;quoted&quot; &lt;b&gt; figure." width="288" '
+                                 'height="224">')
+    assert base64.b64decode(data["image/png"]) == fig._repr_png_()[0]
 
 
 def test_contrast_ratios_are_wcags():

@@ -1,6 +1,7 @@
 """Project files that nothing else exercises: environment.yml, pyproject's dependency policy,
 the library's layout rule, and ruff over the code."""
 import ast
+import json
 import re
 import subprocess
 import sys
@@ -42,6 +43,47 @@ def test_environment_yml_uses_conda_forge_and_the_same_runtime_packages():
     assert "pytorch" not in conda and "cpuonly" not in conda  # the retired pytorch channel
     pip_part = next(d for d in env["dependencies"] if isinstance(d, dict))["pip"]
     assert "-e ." in pip_part
+
+
+# pip's own requirements-file parser, run in a child process: importing pip's internals here
+# would load the standard library's distutils, which breaks a later `import setuptools` (torch).
+PIP_PARSE = """
+import json, sys
+from pip._internal.network.session import PipSession
+from pip._internal.req.req_file import parse_requirements
+try:
+    parsed = parse_requirements(sys.argv[1], session=PipSession())
+    print(json.dumps([[r.requirement, r.is_editable] for r in parsed]))
+except Exception as error:
+    print(json.dumps(str(error)))
+"""
+
+
+def pip_parse(lines: list[str], folder: Path):
+    listed = folder / "requirements.txt"
+    listed.write_text("\n".join(lines) + "\n")
+    result = subprocess.run([sys.executable, "-c", PIP_PARSE, str(listed)], capture_output=True,
+                            text=True, check=True)
+    return json.loads(result.stdout)
+
+
+def test_environment_yml_pip_entries_are_requirements_lines(tmp_path):
+    """conda writes the `pip:` list to a file and runs `pip install -r` on it: each entry must be
+    a line pip's own requirements-file parser accepts (it rejects `--no-deps`)."""
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    pip_part = next(d for d in env["dependencies"] if isinstance(d, dict))["pip"]
+    assert pip_parse(pip_part, tmp_path) == [[".", True]]
+    # The parser does catch the old, broken list.
+    assert "no such option: --no-deps" in pip_parse(["--no-deps", "-e ."], tmp_path)
+
+
+def test_licence_file_and_spdx_expression():
+    text = (ROOT / "pyproject.toml").read_text()
+    assert re.search(r'^license = "MIT"$', text, re.M), "use the SPDX string, not {text = ...}"
+    assert re.search(r'^license-files = \["LICENSE"\]$', text, re.M)
+    assert (ROOT / "LICENSE").read_text().startswith("MIT License\n")
+    # setuptools reads an SPDX `license` string from version 77 on.
+    assert int(re.search(r'^requires = \["setuptools>=(\d+)"\]', text, re.M).group(1)) >= 77
 
 
 def test_ruff_finds_nothing_in_the_library_and_tests():

@@ -1,5 +1,6 @@
 """lessons_lib.slider_figure: the live picture's size, frames drawn ahead, and static twins that
 touch no slider."""
+import html
 import io
 import threading
 import time
@@ -10,7 +11,7 @@ import pytest
 
 from lessons_lib import conv2d_widgets, plotting
 from lessons_lib import gradient_descent_widgets as gd_widgets
-from lessons_lib.slider_figure import MAX_TWIN_CSS_WIDTH, SliderFigure, _png
+from lessons_lib.slider_figure import A11Y_CLASS, MAX_TWIN_CSS_WIDTH, SliderFigure, _png
 
 
 def pixels(png: bytes) -> np.ndarray:
@@ -52,6 +53,28 @@ def test_an_arrow_key_step_sends_the_frame_drawn_ahead_equal_to_a_fresh_draw():
     assert draws == []  # sent as drawn ahead, not drawn now
     fresh = gd_widgets.learning_rate_explorer()
     fresh.sliders["lr"].value = lr.value  # a jump: drawn when it happens
+    assert slider.image.value == fresh.image.value
+    assert slider.status.value == fresh.status.value
+
+
+def test_a_step_back_sends_the_frame_shown_before_equal_to_a_fresh_draw():
+    """Right, left, right, left (hunting for a value): after the first press nothing is drawn
+    on the press itself, whichever way it goes."""
+    slider = gd_widgets.learning_rate_explorer()
+    lr = slider.sliders["lr"]
+    start = lr.value
+    draws = []  # the draws this thread makes (frames ahead are drawn on another)
+    slider._draw = lambda values, draw=slider._draw: (
+        threading.current_thread() is threading.main_thread() and draws.append(values)
+    ) or draw(values)
+    lr.value = round(start + lr.step, 3)
+    assert len(draws) == 1  # the first press draws its frame
+    for value in [start, start + lr.step, start, start + lr.step]:
+        wait_for_frame_ahead(slider)
+        lr.value = round(value, 3)
+    assert len(draws) == 1
+    fresh = gd_widgets.learning_rate_explorer()
+    fresh.sliders["lr"].value = lr.value
     assert slider.image.value == fresh.image.value
     assert slider.status.value == fresh.status.value
 
@@ -117,3 +140,14 @@ def test_update_must_return_the_status_line():
     fig, _ = plotting.figure()
     with pytest.raises(TypeError, match="status line"):
         SliderFigure(fig, lambda a: None, a=gd_widgets.ipywidgets.FloatSlider())
+
+
+def test_the_widget_carries_the_screen_reader_and_focus_script_with_the_figures_alt():
+    """What it does in the page is checked in JupyterLab (tests/browser/test_lab_accessibility)."""
+    slider = gd_widgets.line_fit()
+    assert A11Y_CLASS in slider.widget._dom_classes
+    helper = slider.widget.children[-1]
+    assert helper.layout.display == "none"
+    assert f'data-alt="{html.escape(slider.fig.alt)}"' in helper.value and slider.fig.alt
+    assert "aria-live" in helper.value and "aria-label" in helper.value
+    assert "focus-visible" in helper.value

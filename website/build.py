@@ -4,10 +4,13 @@ Built with Sphinx + MyST-NB + sphinx-book-theme from the stored, executed notebo
 re-executed. A pre-build step copies every lesson (notebooks/NN-*.ipynb, in order) into
 a source folder of the build's own (under build/) and, in the copies only:
 - drops the Colab badge image (the page has its own Colab and Binder buttons, same colab-ref);
+- hides the Colab setup cell (tagged colab-setup; it does nothing off Colab);
 - writes each cell attachment to a file and links it (MyST-NB does not render attachments);
 - collects each figure's alt text from its output metadata (`metadata["image/png"]["alt"]`);
 - replaces each slider cell's dead note by a kernel-free slider when the cell carries a
   "site-slider" entry (see website/sliders.py); the static twin stays.
+Each lesson page has a download button for the lesson's own notebook, unchanged
+(downloads/NN-*.ipynb); the landing page is the README's lesson table, each title linked.
 MathJax comes from the npm package in website/ (installed with `npm ci`), never a CDN.
 The site is written to build/site/, index.html at its root.
 """
@@ -28,7 +31,7 @@ from pathlib import Path
 
 import nbformat
 
-from tests.execute_notebooks import BADGE_RE, WIDGET_NOTE, read_pyproject_links
+from tests.execute_notebooks import BADGE_RE, SETUP_TAG, WIDGET_NOTE, read_pyproject_links
 from website import sliders
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -132,15 +135,35 @@ A course of notebooks on how neural networks learn: gradient descent, autograd a
 rule, worked by hand first and then checked against PyTorch. Each lesson below is the stored,
 executed notebook; its sliders work here without a kernel, over pictures drawn in advance by the
 slider's own code. Use **Open in Colab** or **Launch Binder** (the rocket button at the top of a
-lesson) to run it.
+lesson) to run it, or download the notebook (the download button beside them).
+
+| # | lesson | what it teaches |
+|---|---|---|
+{table}
 
 ```{{toctree}}
 :maxdepth: 1
 :caption: Lessons
+:hidden:
 
 {entries}
 ```
 """
+# The README's lesson table: | NN | `NN-name.ipynb` | what it teaches |
+LESSON_ROW_RE = re.compile(r"^\| (\d\d) \| `(\d\d-[\w-]+)\.ipynb` \| (.+) \|$", re.M)
+
+
+def lesson_table(readme: str, books: list) -> str:
+    """The landing page's rows: each lesson's number, its title (linked) and what it teaches,
+    from the README's table; a lesson the README does not describe is an error."""
+    taught = {stem: what for _, stem, what in LESSON_ROW_RE.findall(readme)}
+    rows = []
+    for stem, nb in books:
+        if stem not in taught:
+            raise ValueError(f"README.md's lesson table has no row for {stem}.ipynb")
+        title = re.match(r"#\s*(?:\d\d\s*·\s*)?(.+)", nb.cells[0].source).group(1).strip()
+        rows.append(f"| {stem[:2]} | [{title}](notebooks/{stem}.ipynb) | {taught[stem]} |")
+    return "\n".join(rows)
 
 CONF = """\
 import sys
@@ -148,9 +171,12 @@ sys.path.insert(0, {root!r})
 project = "Backprop by Hand"
 author = "the Backprop by Hand contributors"
 html_title = "Backprop by Hand"
-extensions = ["myst_nb", "website.sphinx_alt_text"]
+extensions = ["myst_nb", "website.sphinx_alt_text", "website.sphinx_download"]
 nb_execution_mode = "off"
 nb_merge_streams = True
+# A figure's output holds its PNG twice: as image/png and as an HTML <img> (for JupyterLab's
+# screen readers). The site shows the PNG, as a file named by its hash (alt text: see above).
+nb_mime_priority_overrides = [("html", "image/png", 25)]
 myst_enable_extensions = ["dollarmath", "amsmath", "html_image"]  # <img> tags become images
 exclude_patterns = ["_extra", "_static", "_templates", "alt-text.json"]
 html_theme = "sphinx_book_theme"
@@ -158,7 +184,8 @@ html_static_path = ["_static"]
 templates_path = ["_templates"]
 html_context = {{"default_mode": "auto"}}  # left empty, the theme logs a console error
 html_extra_path = ["_extra"]
-html_css_files = ["kernel-free-slider.css"]
+html_css_files = ["kernel-free-slider.css", "site.css"]  # site.css: figures, one search box
+html_favicon = "_static/favicon.svg"
 html_js_files = ["kernel-free-slider.js"]
 html_copy_source = False
 html_show_sourcelink = False
@@ -189,9 +216,14 @@ def prepare(notebooks: Path, src: Path) -> list[dict]:
     shutil.copytree(HERE / "templates", src / "_templates")
     repo, ref = read_pyproject_links()
     alts, books = {}, []
+    (extra / "downloads").mkdir()
     for path in lessons(notebooks):
+        shutil.copy2(path, extra / "downloads" / path.name)  # the lesson as it is, to run
         nb = nbformat.read(path, as_version=4)
         nb.cells[0].source = BADGE_RE.sub("", nb.cells[0].source)
+        for cell in nb.cells:
+            if SETUP_TAG in cell.metadata.get("tags", []):
+                cell.metadata["tags"] = [*cell.metadata["tags"], "remove-cell"]
         write_attachments(nb, path.stem, src / "notebooks")
         alts.update(figure_alts(nb))
         books.append((path.stem, nb))
@@ -200,7 +232,8 @@ def prepare(notebooks: Path, src: Path) -> list[dict]:
         nbformat.write(nb, src / "notebooks" / f"{stem}.ipynb")
     entries = [f"notebooks/{stem}" for stem, _ in books]
     (src / "alt-text.json").write_text(json.dumps(alts, indent=0))
-    (src / "index.md").write_text(INDEX.format(entries="\n".join(entries)))
+    table = lesson_table((ROOT / "README.md").read_text(), books)
+    (src / "index.md").write_text(INDEX.format(entries="\n".join(entries), table=table))
     (src / "conf.py").write_text(CONF.format(root=str(ROOT), repository=f"https://github.com/{repo}",
                                              ref=ref, binder=BINDER, colab=COLAB))
     return made

@@ -4,7 +4,9 @@ of every page, shared by all the tests in tests/site/.
 The build reads the stored notebooks, as `python3 tasks.py site` does. Each page is opened once;
 the visit records console errors, failed requests (any request off 127.0.0.1 counts as failed:
 the site must fetch nothing from outside), the internal links, axe-core's serious and critical
-violations, and what ArrowRight does to each kernel-free slider.
+violations, what ArrowRight does to each kernel-free slider, the search controls a reader can see
+and the favicon links. `layouts` opens the lesson pages again at a phone's, a tablet's and a
+laptop's width and measures every figure as shown.
 """
 import functools
 import http.server
@@ -57,6 +59,12 @@ SLIDER_STATE = """box => ({src: box.querySelector('img.kf-frame').getAttribute('
   status: box.querySelector('.kf-status').textContent,
   complete: box.querySelector('img.kf-frame').complete
             && box.querySelector('img.kf-frame').naturalWidth > 0})"""
+# Every search control a reader can see or tab to (the search dialog, closed, is neither).
+SEARCH_BOXES = """() => [...document.querySelectorAll(
+    'button, a, input, [role=button], [role=searchbox]')]
+  .filter(e => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden')
+  .filter(e => e.matches('input[type=search], [role=searchbox], [class*=search-button]'))
+  .map(e => e.outerHTML.slice(0, 80))"""
 AXE_RUN = """async () => {
   const result = await axe.run(document, {resultTypes: ['violations']});
   return result.violations.filter(v => ['serious', 'critical'].includes(v.impact))
@@ -89,7 +97,7 @@ class Visitor:
 
     def visit(self, path: str) -> dict:
         self.found = {"console": [], "failed": [], "links": [], "sliders": [], "axe": [],
-                      "images": []}
+                      "images": [], "search_boxes": [], "icons": []}
         visit(self.page, self.base, path, self.found)
         found, self.found = self.found, None
         return found
@@ -100,6 +108,8 @@ def visit(page, base: str, path: str, found: dict) -> None:
     found["links"] = page.eval_on_selector_all("a[href]", "as => as.map(a => a.href)")
     found["images"] = page.eval_on_selector_all(
         "img", "is => is.map(i => ({src: i.getAttribute('src'), alt: i.getAttribute('alt')}))")
+    found["search_boxes"] = page.evaluate(SEARCH_BOXES)
+    found["icons"] = page.eval_on_selector_all("link[rel~=icon]", "ls => ls.map(l => l.href)")
     for box in page.query_selector_all(".kf-slider"):
         before = box.evaluate(SLIDER_STATE)
         picture_before = box.query_selector("img.kf-frame").screenshot()
@@ -130,3 +140,41 @@ def visits(built, server, browser) -> dict:
     visits = {path: visitor.visit(path) for path in page_paths(built[1])}
     visitor.context.close()
     return visits
+
+
+WIDTHS = (390, 768, 1280)  # a phone, a tablet, a laptop (CSS px)
+# Each figure as shown: its CSS box against its pixels. Figures are drawn at 2 image px per
+# CSS px with text of at least 10 CSS px, so shown at `scale` of that size, text is 10 * scale.
+FIGURES = """() => [...document.querySelectorAll(
+    'div.cell_output img, a.image-reference > img, img.kf-frame')]
+  .map(i => ({src: i.getAttribute('src').slice(0, 60), shown_w: i.getBoundingClientRect().width,
+              shown_h: i.getBoundingClientRect().height, natural_w: i.naturalWidth,
+              natural_h: i.naturalHeight}))"""
+
+
+@pytest.fixture(scope="session")
+def layouts(built, server, browser) -> dict:
+    """{(width, page path): {"figures": [...], "search_boxes": [...], "page_overflow": px}}
+    for every lesson page."""
+    pages = [p for p in page_paths(built[1]) if p.startswith("notebooks/")]
+    found = {}
+    for width in WIDTHS:
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        page = context.new_page()
+        for path in pages:
+            page.goto(f"{server}/{path}", wait_until="load")
+            page.evaluate("() => document.querySelectorAll('img[loading=lazy]')"
+                          ".forEach(i => { i.loading = 'eager'; })")
+            page.wait_for_function(
+                "() => [...document.images].every(i => i.complete && i.naturalWidth > 0)")
+            found[width, path] = {
+                "figures": page.evaluate(FIGURES),
+                "search_boxes": page.evaluate(SEARCH_BOXES),
+                # The page itself never scrolls sideways: a wide figure scrolls in its box.
+                "page_overflow": page.evaluate(
+                    "() => document.documentElement.scrollWidth - window.innerWidth")}
+            if path == "notebooks/04-conv2d-by-hand.html":
+                ARTIFACTS.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(ARTIFACTS / f"04-at-{width}px.png"))
+        context.close()
+    return found

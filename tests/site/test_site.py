@@ -10,9 +10,10 @@ import nbformat
 import numpy as np
 import PIL.Image
 
-from tests.execute_notebooks import WIDGET_NOTE, read_pyproject_links
+from tests.execute_notebooks import SETUP_TAG, WIDGET_NOTE, read_pyproject_links
+from tests.site.conftest import WIDTHS
 from website import sliders
-from website.build import lessons
+from website.build import LESSON_ROW_RE, ROOT, lessons
 from website.sliders import MAX_BYTES, MAX_FRAMES
 
 
@@ -166,3 +167,76 @@ def test_the_sites_frames_are_the_live_sliders_own_pictures(built):
             frame = (site / "slider-frames" / f"{made['page']}-{made['cell']}" / f"{k:03d}.png")
             assert np.array_equal(pixels(frame.read_bytes()), pixels(live.image.value)), (
                 f"{made['page']} {made['cell']} frame {k} differs from the live slider's")
+
+
+def test_the_landing_page_is_the_lesson_table(built):
+    """Every lesson, in order, its title linked, with what it teaches from the README."""
+    _, site, notebooks = built
+    index = (site / "index.html").read_text()
+    table = re.search(r"<table.*?</table>", index, re.S)
+    assert table, "no lesson table on the landing page"
+    rows = re.findall(r"<tr.*?</tr>", table.group(), re.S)[1:]
+    taught = {stem: what for _, stem, what in LESSON_ROW_RE.findall(
+        (ROOT / "README.md").read_text())}
+    assert len(rows) == len(lessons(notebooks))
+    for row, path in zip(rows, lessons(notebooks)):
+        assert f'href="notebooks/{path.stem}.html"' in row, (path.stem, row)
+        words = re.sub(r"<[^>]+>", "", row).replace("\u2019", "'").replace("&#8217;", "'")
+        first_words = re.sub(r"[`*]", "", taught[path.stem]).split(";")[0][:30]
+        assert first_words in words, (path.stem, first_words)
+
+
+def test_each_lesson_has_a_download_button_for_its_own_notebook(built):
+    _, site, notebooks = built
+    for path in lessons(notebooks):
+        html = (site / "notebooks" / f"{path.stem}.html").read_text()
+        assert re.search(rf'<a href="\.\./downloads/{re.escape(path.name)}"[^>]*'
+                         rf'download-lesson-button', html), f"{path.stem}: no download button"
+        assert (site / "downloads" / path.name).read_bytes() == path.read_bytes()
+
+
+def test_the_colab_setup_cell_is_hidden_on_the_site(built):
+    _, site, notebooks = built
+    for path in lessons(notebooks):
+        tagged = [c for c in nbformat.read(path, as_version=4).cells
+                  if SETUP_TAG in c.metadata.get("tags", [])]
+        assert tagged, f"{path.stem}: no {SETUP_TAG} cell to hide"
+        html = (site / "notebooks" / f"{path.stem}.html").read_text()
+        assert "google.colab" not in html and "Anywhere else this cell" not in html, path.stem
+
+
+def test_one_search_box_on_every_page_at_every_width(visits, layouts):
+    """Every page at 1280 CSS px, and the lessons at a phone's and a tablet's width too."""
+    seen = {(1280, path): v["search_boxes"] for path, v in visits.items()}
+    seen |= {key: v["search_boxes"] for key, v in layouts.items()}
+    seen.pop((1280, "search.html"))  # the search page's own query box, with its results
+    counts = {key: boxes for key, boxes in seen.items() if len(boxes) != 1}
+    assert not counts, counts
+
+
+def test_every_page_has_a_favicon_that_loads(visits, built):
+    site = built[1]
+    for path, found in visits.items():
+        assert found["icons"], f"{path}: no favicon link"
+        for href in found["icons"]:
+            assert (site / unquote(urlsplit(href).path).lstrip("/")).is_file(), href
+
+
+def test_figures_keep_their_aspect_and_phone_text_stays_readable(layouts):
+    """At 390, 768 and 1280 CSS px: each figure shows at its drawn aspect ratio, at its drawn
+    size (so its text stays >= 9 CSS px: 10 px drawn), and the page never scrolls sideways."""
+    bad = []
+    for (width, path), found in layouts.items():
+        assert found["figures"], f"{path} at {width}px: no figures measured"
+        if found["page_overflow"] > 0:
+            bad.append(f"{path} at {width}px: the page scrolls sideways by "
+                       f"{found['page_overflow']} px")
+        for f in found["figures"]:
+            aspect = f["natural_w"] / f["natural_h"]
+            shown = f["shown_w"] / f["shown_h"]
+            text_px = 10 * f["shown_w"] / (f["natural_w"] / 2)
+            if abs(shown / aspect - 1) > 0.02 or text_px < 9:
+                bad.append(f"{path} at {width}px: {f['src']} aspect {shown:.2f} "
+                           f"(drawn {aspect:.2f}), text {text_px:.1f} px")
+    assert set(w for w, _ in layouts) == set(WIDTHS)
+    assert not bad, "\n".join(bad[:20])
