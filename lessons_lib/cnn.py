@@ -121,6 +121,7 @@ def init(seed: int = 0, scale: float = 1.0) -> Params:
     both times `scale`; biases 0."""
     rng = np.random.default_rng(validation.count("seed", seed))
     scale = validation.non_negative("scale", validation.bounded("scale", scale, 1e3))
+    scale += 0.0  # -0.0 becomes 0.0, which numpy's normal takes
     return Params(rng.normal(0, scale * np.sqrt(2 / SIZE**2), (KERNELS, 1, SIZE, SIZE)),
                   np.zeros(KERNELS), rng.normal(0, scale * LINEAR_STD,
                                                 (FEATURES, CLASSES)), np.zeros(CLASSES))

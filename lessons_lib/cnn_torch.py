@@ -34,7 +34,7 @@ def from_params(params, dtype=torch.float64) -> DigitsNet:
     if not isinstance(params, cnn.Params):
         raise TypeError(f"params must be a cnn.Params (what cnn.init returns), "
                         f"got {type(params).__name__}")
-    if dtype not in (torch.float32, torch.float64):
+    if not isinstance(dtype, torch.dtype) or dtype not in (torch.float32, torch.float64):
         raise TypeError(f"dtype must be torch.float32 or torch.float64, got {dtype!r:.40}")
     model = DigitsNet().to(dtype)
     with torch.no_grad():
