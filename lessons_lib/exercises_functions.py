@@ -46,6 +46,10 @@ def _numbers(result, finite: bool = True) -> dict:
             warnings.simplefilter("error")
             array = np.asarray(result, dtype=float)
     except (TypeError, ValueError, OverflowError, RuntimeWarning, np.exceptions.ComplexWarning):
+        if isinstance(result, (tuple, list)) and 1 < len(result) <= 8:  # arrays of two shapes
+            items = [_numbers(item, finite) for item in result]
+            if all(item["kind"] == "numbers" for item in items):
+                return {"kind": "several", "items": items}
         return {"kind": "not numbers", "text": bad}
     if array.size > _MAX_NUMBERS:
         return {"kind": "not numbers", "text": f"it returned {array.size:,} numbers, far more "
@@ -79,6 +83,9 @@ def _decode(reply):
         return None, None
     if kind == "text":
         return None, f"it returned the text {str(reply.get('text'))!r:.40}, not numbers"
+    if kind == "several":
+        return None, (f"it returned {len(reply.get('items') or ())} arrays of different shapes, "
+                      "not one array of numbers")
     if kind == "numbers":
         shape, data = reply.get("shape"), reply.get("data")
         if isinstance(shape, list) and all(type(n) is int and n >= 0 for n in shape) and \
@@ -93,7 +100,8 @@ def _decode(reply):
 
 def run_learner(function, args: tuple, seconds: float | None = None):
     """Call the learner's function(*args) in the sandbox: (result, None) or (None, problem).
-    The result comes back as plain data: None, text, a float (any one number) or a float array.
+    The result comes back as plain data: None, text, a float (any one number), a float array, or
+    a tuple of float arrays when the function returned arrays of different shapes.
     A tensor or array in args that the function changed in place (values, and a tensor's .grad)
     is changed the same way here, as if the function had run in this process."""
     if not isinstance(args, tuple):
@@ -107,6 +115,11 @@ def run_learner(function, args: tuple, seconds: float | None = None):
     reply = outcome.values[0]
     if isinstance(reply, dict) and reply.get("kind") == "text":
         return str(reply.get("text")), None
+    if isinstance(reply, dict) and reply.get("kind") == "several":  # (dx, dw, db), say
+        items = [_decode(item) for item in reply.get("items") or [None]]
+        problem = next((p for _, p in items if p is not None), None) or _copy_back(
+            args, reply.get("args"))
+        return (None, problem) if problem else (tuple(item for item, _ in items), None)
     result, problem = _decode(reply)
     if problem is None:
         problem = _copy_back(args, reply.get("args"))
