@@ -193,3 +193,11 @@ def test_lesson_01_measures_the_curvature_and_says_rarely_not_nobody():
     assert stored_notebooks.output_after(nb, "curvature = (grad(3.0 + nudge)") == "(8.0, 0.25)"
     text = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
     assert "nobody can compute" not in text and "rarely" in text
+
+
+def test_lesson_00_static_figure_gives_away_neither_exercise():
+    nb = stored_notebooks.load("00")
+    cell = next(c for c in nb["cells"] if "line_slider.static_twin(" in "".join(c["source"]))
+    alt = cell["outputs"][0]["metadata"]["image/png"]["alt"]
+    assert "a = 1.0: mean squared error = 18.67" in alt and "a = 4.0" in alt
+    assert "a = 3.0" not in alt and "a = 2.5" not in alt  # exercise 1's answer, exercise 2's slope
