@@ -81,6 +81,10 @@ def test_lesson_03_outputs():
                 f"{value}.0000") in checks
     counted = stored_notebooks.output_after(nb, "n_gradients = sum(")
     assert "in all: 10 gradients" in counted and "has a gradient? False" in counted
+    walk = stored_notebooks.output_after(nb, "upstream = 1.0  # dloss/dloss").splitlines()[0]
+    assert walk == "dloss/da3 = 6.0, dloss/da2 = 24.0, dloss/da1 = 24.0, dloss/dx = 72.0"
+    prose = " ".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    assert "1, then 6, then 24, still 24 after the add, then 72" in " ".join(prose.split())
 
 
 def by_hand_input_grad(image, kernel, blame):
