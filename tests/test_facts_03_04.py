@@ -211,6 +211,21 @@ def test_lesson_04_the_output_peaks_where_the_kernel_covers_the_brightest_patch(
         "brightest patch: pixels adding up to 200, at the same place; brightest pixel 60"]
 
 
+def test_lesson_04_brightness_alone_does_not_rank_the_outputs():
+    output = conv2d.conv2d_loops(IMAGE, KERNEL)
+    sums = np.array([[IMAGE[i:i + 2, j:j + 2].sum() for j in range(3)] for i in range(3)])
+    assert sums.tolist() == [[100, 140, 180], [120, 160, 200], [80, 120, 160]]
+    assert KERNEL.max() == KERNEL[0, 0] == 0.5  # the top-left weight counts most
+    assert (sums[0, 1], output[0, 1]) == (140, 32) and (sums[1, 0], output[1, 0]) == (120, 34)
+    nb = stored_notebooks.load("04")
+    shown = stored_notebooks.output_after(nb, "print(patch_sums)\nprint(output)")
+    assert shown.splitlines()[-1] == "patch sum 140 -> output 32; patch sum 120 -> output 34"
+    prose = " ".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    prose = " ".join(prose.split())
+    assert "adding up to 140 gives 32, while the darker one adding up to 120 gives 34" in prose
+    assert "the slowest of the directions that hold any loss" in prose
+
+
 def test_lesson_04_blame_is_a_sensitivity_not_a_share_of_the_loss():
     output = conv2d.conv2d_loops(IMAGE, KERNEL)
     blame = conv2d.blame(output, TARGET)
