@@ -8,8 +8,8 @@ BOOK = Hints("exercises_01")
 hint, solution = BOOK.hint, BOOK.solution
 
 W, X, Y_TRUE, LR = 1.0, 3.0, 6.0, 0.02  # exercise 1's example
-REGIME_LR = 0.1  # exercise 3's learning rate, on the same x = 3
-REGIMES = (gd.SLOW, gd.ONE_STEP, gd.OVERSHOOT, gd.OSCILLATE, gd.DIVERGE)
+REGIME_LR = 0.1  # exercise 3's learning rate, on the same example (x = 3, from w = 1)
+REGIMES = (gd.ONE_SIDE, gd.ONE_STEP, gd.OVERSHOOT, gd.OSCILLATE, gd.DIVERGE)
 
 
 def _one_update():
@@ -75,7 +75,7 @@ def _regime():
     return right, [
         Mistake(gd.DIVERGE, "lr is above the one-step rate, so it overshoots; but it diverges "
                 "only when the factor 1 - 2 * x**2 * lr drops below -1."),
-        Mistake(gd.SLOW, "For x = 3 the curvature is 2 * 9 = 18: this lr is larger than the "
+        Mistake(gd.ONE_SIDE, "For x = 3 the curvature is 2 * 9 = 18: this lr is larger than the "
                 "one-step rate 1/18, so the factor is negative."),
         Mistake(gd.OSCILLATE, "That needs a factor of exactly -1 (lr = 1/9 here)."),
     ]
@@ -89,13 +89,13 @@ def regime(answer):
 
 BOOK.add("regime", [
     "Compute the factor 1 - 2 * x**2 * lr that every step multiplies the distance by.",
-    "Between 0 and 1: slow. Exactly 0: one step. Between -1 and 0: overshoots but shrinks. "
-    "-1: oscillates. Below -1: grows.",
+    "Between 0 and 1: approaches from one side, never crossing. Exactly 0: one step. "
+    "Between -1 and 0: overshoots but shrinks. -1: oscillates. Below -1: grows.",
 ], lambda: Solution((
     f"factor = 1 - 2 * {X:g}**2 * {REGIME_LR:g} = {gd.contraction(REGIME_LR, X):.4g}",
     "between -1 and 0: each step jumps past the answer, but lands closer",
     "distance to the answer: " + ", ".join(
-        f"{w - Y_TRUE / X:+.3g}" for w in gd.descend(0.0, X, Y_TRUE, REGIME_LR, 4).weights),
+        f"{w - Y_TRUE / X:+.3g}" for w in gd.descend(W, X, Y_TRUE, REGIME_LR, 4).weights),
 ), _regime()[0]))
 
 ANSWERS = {"one_update": _one_update, "one_step_lr": _one_step_lr, "regime": _regime}

@@ -18,7 +18,7 @@ KERNEL = np.array([[3.0, 2.0], [-2.0, 1.0]])
 BIAS = 0.25
 TARGET = np.array([[1.0, 5.0], [2.0, 4.0]])
 POSITIONS = ("top-left", "top-right", "bottom-left", "bottom-right")  # of the 2x2 output too
-CENTRE = (1, 1)  # the input pixel whose gradient exercise 5 asks for
+CENTRE = (1, 1)  # the input pixel whose gradient exercise 6 asks for
 
 
 def _forward(bias=BIAS):

@@ -111,7 +111,7 @@ def contraction(lr: float, x: float) -> float:
 
 # The regimes, in order of growing learning rate.
 NO_MOVEMENT = "no movement"
-SLOW = "slow and steady"
+ONE_SIDE = "approaches from one side"  # fast when the factor is near 0, slow near 1
 ONE_STEP = "lands in one step"
 OVERSHOOT = "overshoots, but converges"
 OSCILLATE = "oscillates forever"
@@ -129,5 +129,5 @@ def lr_regime(lr: float, x: float, tol: float = 1e-9) -> str:
     if abs(factor + 1) <= tol:
         return OSCILLATE
     if factor > 0:
-        return SLOW
+        return ONE_SIDE
     return OVERSHOOT if factor > -1 else DIVERGE

@@ -45,8 +45,8 @@ def test_lesson_01_puts_the_post_value_next_to_the_computed_one():
 
 def test_lesson_01_regimes_at_the_five_learning_rates():
     nb = stored_notebooks.load("01")
-    shown = stored_notebooks.output_after(nb, "for lr_try in (0.05, 0.125, 0.2, 0.25, 0.3):")
-    expected = {0.05: "slow and steady", 0.125: "lands in one step",
+    shown = stored_notebooks.output_after(nb, "for lr_try in (0.0, 0.05, 0.125, 0.2, 0.25, 0.3):")
+    expected = {0.0: "no movement", 0.05: "approaches from one side", 0.125: "lands in one step",
                 0.2: "overshoots, but converges", 0.25: "oscillates forever", 0.3: "diverges"}
     for lr, regime in expected.items():
         assert gradient_descent.lr_regime(lr, 2.0) == regime
@@ -144,8 +144,27 @@ def test_lesson_02_why_backward_adds_and_needs_a_scalar():
 
 def test_lesson_01_sorts_the_regimes_by_hand_first():
     nb = stored_notebooks.load("01")
-    assert stored_notebooks.output_after(nb, "def regime_by_hand(lr):") == "'slow and steady'"
-    assert gradient_descent.lr_regime(0.1, 2.0) == "slow and steady"
+    assert stored_notebooks.output_after(nb, "def regime_by_hand(lr):") == (
+        "'approaches from one side'")
+    assert gradient_descent.lr_regime(0.1, 2.0) == "approaches from one side"
+
+
+def _steps_to_converge(lr):
+    run = gradient_descent.descend(w0=0.0, x=2.0, y_true=6.0, lr=lr, steps=10_000)
+    return next(i for i, w_t in enumerate(run.weights) if abs(w_t - 3) < 1e-3)
+
+
+def test_lesson_01_speed_depends_on_the_factors_size_not_its_sign():
+    nb = stored_notebooks.load("01")
+    speeds = {lr: (round(1 - 8 * lr, 2), _steps_to_converge(lr)) for lr in (0.05, 0.1, 0.15, 0.2)}
+    assert speeds == {0.05: (0.6, 16), 0.1: (0.2, 5), 0.15: (-0.2, 5), 0.2: (-0.6, 16)}
+    assert stored_notebooks.output_after(nb, "def steps_to_converge(") == str(speeds)
+    prose = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    assert "+0.6 and -0.6 both need 16 steps, and +0.2 and -0.2 both need 5" in prose
+    counts = {lr: _steps_to_converge(lr) for lr in (0.1, 0.01, 0.001)}
+    assert counts == {0.1: 5, 0.01: 97, 0.001: 997}
+    assert stored_notebooks.output_after(
+        nb, "{lr_try: steps_to_converge(lr_try) for lr_try in (0.1, 0.01, 0.001)}") == str(counts)
 
 
 def test_lesson_02_with_a_mean_loss_pieces_are_scaled_by_their_share():
@@ -174,3 +193,11 @@ def test_lesson_01_measures_the_curvature_and_says_rarely_not_nobody():
     assert stored_notebooks.output_after(nb, "curvature = (grad(3.0 + nudge)") == "(8.0, 0.25)"
     text = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
     assert "nobody can compute" not in text and "rarely" in text
+
+
+def test_lesson_00_static_figure_gives_away_neither_exercise():
+    nb = stored_notebooks.load("00")
+    cell = next(c for c in nb["cells"] if "line_slider.static_twin(" in "".join(c["source"]))
+    alt = cell["outputs"][0]["metadata"]["image/png"]["alt"]
+    assert "a = 1.0: mean squared error = 18.67" in alt and "a = 4.0" in alt
+    assert "a = 3.0" not in alt and "a = 2.5" not in alt  # exercise 1's answer, exercise 2's slope

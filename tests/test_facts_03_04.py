@@ -81,6 +81,10 @@ def test_lesson_03_outputs():
                 f"{value}.0000") in checks
     counted = stored_notebooks.output_after(nb, "n_gradients = sum(")
     assert "in all: 10 gradients" in counted and "has a gradient? False" in counted
+    walk = stored_notebooks.output_after(nb, "upstream = 1.0  # dloss/dloss").splitlines()[0]
+    assert walk == "dloss/da3 = 6.0, dloss/da2 = 24.0, dloss/da1 = 24.0, dloss/dx = 72.0"
+    prose = " ".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    assert "1, then 6, then 24, still 24 after the add, then 72" in " ".join(prose.split())
 
 
 def by_hand_input_grad(image, kernel, blame):
@@ -205,6 +209,21 @@ def test_lesson_04_the_output_peaks_where_the_kernel_covers_the_brightest_patch(
     assert shown.splitlines() == [
         "largest output 56 at row 1, column 2",
         "brightest patch: pixels adding up to 200, at the same place; brightest pixel 60"]
+
+
+def test_lesson_04_brightness_alone_does_not_rank_the_outputs():
+    output = conv2d.conv2d_loops(IMAGE, KERNEL)
+    sums = np.array([[IMAGE[i:i + 2, j:j + 2].sum() for j in range(3)] for i in range(3)])
+    assert sums.tolist() == [[100, 140, 180], [120, 160, 200], [80, 120, 160]]
+    assert KERNEL.max() == KERNEL[0, 0] == 0.5  # the top-left weight counts most
+    assert (sums[0, 1], output[0, 1]) == (140, 32) and (sums[1, 0], output[1, 0]) == (120, 34)
+    nb = stored_notebooks.load("04")
+    shown = stored_notebooks.output_after(nb, "print(patch_sums)\nprint(output)")
+    assert shown.splitlines()[-1] == "patch sum 140 -> output 32; patch sum 120 -> output 34"
+    prose = " ".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    prose = " ".join(prose.split())
+    assert "adding up to 140 gives 32, while the darker one adding up to 120 gives 34" in prose
+    assert "the slowest of the directions that hold any loss" in prose
 
 
 def test_lesson_04_blame_is_a_sensitivity_not_a_share_of_the_loss():

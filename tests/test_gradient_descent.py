@@ -33,7 +33,7 @@ def test_each_step_multiplies_the_distance_by_the_contraction_factor(lr, x, w0):
 
 
 @pytest.mark.parametrize("lr, regime", [
-    (0.0, gd.NO_MOVEMENT), (0.05, gd.SLOW), (0.125, gd.ONE_STEP), (0.2, gd.OVERSHOOT),
+    (0.0, gd.NO_MOVEMENT), (0.05, gd.ONE_SIDE), (0.125, gd.ONE_STEP), (0.2, gd.OVERSHOOT),
     (0.25, gd.OSCILLATE), (0.3, gd.DIVERGE)])
 def test_regimes_for_x_equal_2(lr, regime):
     assert gd.lr_regime(lr, 2.0) == regime

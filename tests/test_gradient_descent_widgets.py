@@ -7,7 +7,7 @@ from lessons_lib import gradient_descent_widgets as gd_widgets
 
 @pytest.mark.filterwarnings("error")
 @pytest.mark.parametrize("lr, regime", [
-    (0.05, gd.SLOW), (0.125, gd.ONE_STEP), (0.2, gd.OVERSHOOT), (0.25, gd.OSCILLATE),
+    (0.05, gd.ONE_SIDE), (0.125, gd.ONE_STEP), (0.2, gd.OVERSHOOT), (0.25, gd.OSCILLATE),
     (0.3, gd.DIVERGE)])
 def test_learning_rate_slider_redraws_and_names_the_regime(lr, regime):
     explorer = gd_widgets.learning_rate_explorer()
@@ -71,7 +71,7 @@ def test_static_twin_names_each_setting_and_leaves_the_slider_alone():
     image = explorer.image.value
     twin = explorer.static_twin([{"lr": 0.05}, {"lr": 0.3}], ncols=1)
     assert len(twin.titles) == 2
-    assert twin.titles[0].endswith(gd.SLOW) and twin.titles[1].endswith(gd.DIVERGE)
+    assert twin.titles[0].endswith(gd.ONE_SIDE) and twin.titles[1].endswith(gd.DIVERGE)
     assert explorer.sliders["lr"].value == 0.07 and explorer.image.value == image
 
 
