@@ -4,6 +4,7 @@ library's engine, typical slips named), and one count read off PyTorch's graph.
 
 `yours_or_ours(name, function)` lets the lesson run on: the learner's piece when it passes its
 checker, else tiny_autograd's own."""
+import functools
 import inspect
 import sys
 
@@ -411,11 +412,17 @@ def _slip(seed=True, reverse=False, reset=True, leaves=False):
     return slipped
 
 
+@functools.cache
+def _backward_cases():
+    """The cases and their right gradients, worked out once (the long chain takes a while)."""
+    right = _grads_after(tiny_autograd.backward_pass)
+    return tuple(Case(label, lambda label=label: (label,), right(label))
+                 for label in BACKWARD_GRAPHS)
+
+
 def backward_pass(function):
     """`function(root)`: seed root's gradient with 1, walk topo_order(root), add each share."""
-    right = _grads_after(tiny_autograd.backward_pass)
-    cases = [Case(label, lambda label=label: (label,), right(label))
-             for label in BACKWARD_GRAPHS]
+    cases = _backward_cases()
     slips = [("a share assigned instead of added", _grads_after(_assign), "A value used twice "
               "must keep both shares: parent.grad = parent.grad + rule(value.grad)."),
              ("what a forgotten seed gives", _grads_after(_slip(seed=False)), "Start the root's "
