@@ -144,7 +144,7 @@ def test_the_graph_drawings_show_values_and_gradients():
     text = graph.walk_values(loss, {"w": w, "x": x, "b": b}, numbers=True).text()
     for line in ("square  value 9 · grad 1", "add  value 3 · grad 6", "square  value 4 · grad 6",
                  "add  value 2 · grad 24", "w ()  value 3 · grad 48", "x ()  value 2 · grad 72",
-                 "b ()  value -4 · grad 24"):
+                 "b ()  value -4 · grad 24", "leaf ()  value -1 · grad 6"):
         assert line in text
 
 
