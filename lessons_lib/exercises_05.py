@@ -4,6 +4,10 @@ library's engine, typical slips named), and one count read off PyTorch's graph.
 
 `yours_or_ours(name, function)` lets the lesson run on: the learner's piece when it passes its
 checker, else tiny_autograd's own."""
+import functools
+import inspect
+import sys
+
 import numpy as np
 import torch
 
@@ -16,6 +20,16 @@ BOOK = Hints("exercises_05")
 hint, solution = BOOK.hint, BOOK.solution
 
 
+class _Say(Exception):
+    """Raised in the checker's process to say, in words, why a result cannot be used."""
+
+
+def _plain(feedback):
+    """Feedback with a _Say message shown as plain words (no exception name)."""
+    return type(feedback)(feedback.status, feedback.message.replace("it raised _Say: ", ""),
+                          feedback.slip)
+
+
 def _torch_shares(make, *arrays):
     """The gradient of make(*tensors) with respect to each input, sent back with `grad`."""
     *inputs, grad = (torch.tensor(a, dtype=torch.float64, requires_grad=True) for a in arrays)
@@ -23,24 +37,84 @@ def _torch_shares(make, *arrays):
     return [t.grad.numpy() for t in inputs]
 
 
-def _rule_exercise(name, cases, slips, hints, steps):
+_EXAMPLE = {"add_backward": "(grad, grad)", "mul_backward": "(grad * b, grad * a)",
+            "square_backward": "2 * a * grad", "relu_backward": "(a > 0) * grad"}
+
+
+def _rule_of(name, function, pair):
+    """In the checker's process: the learner's rule on copies of the arguments; its shares must
+    be NumPy arrays of the input's shape, and the arguments must come back unchanged."""
+    def run(*args):
+        kept = [np.array(a, copy=True) for a in args]
+        result = function(*args)
+        names = list(inspect.signature(getattr(tiny_autograd, name)).parameters)
+        for arg_name, arg, before in zip(names, args, kept):
+            if not np.array_equal(arg, before):
+                raise _Say(f"it changed {arg_name} in place: build a new array, as in "
+                           f"{_EXAMPLE[name]}, and leave {arg_name} as it came")
+        if result is None:
+            return None
+        if isinstance(result, str) or isinstance(result, float) and not np.isfinite(result):
+            return result  # text or NaN: said as the checker says it for every exercise
+        shares = result if pair else (result,)
+        if pair and (not isinstance(result, (tuple, list)) or len(result) != 2):
+            raise _Say(f"return two shares, {_EXAMPLE[name]}, not {type(result).__name__}")
+        if any(isinstance(x, str) or isinstance(x, float) and not np.isfinite(x)
+               for x in shares):
+            return result  # text or NaN: said as the checker says it for every exercise
+        for share in shares:
+            if not isinstance(share, (np.ndarray, np.generic)):
+                raise _Say(f"return NumPy arrays, like {_EXAMPLE[name]}, not a "
+                           f"{type(share).__name__}: the engine's arrays must stay arrays")
+            if np.shape(share) != np.shape(args[-1]):
+                raise _Say(f"a share has shape {np.shape(share)}, but grad has shape "
+                           f"{np.shape(args[-1])}: each entry of grad gets its own share")
+        return np.array([np.asarray(s, dtype=float) for s in shares]) if pair else result
+    return run
+
+
+def _code_solution(name, code, case):
+    """A worked solution: the code, a line of reasoning per step, run on the first case."""
+    space = {"np": np}
+    exec(code, space)  # the solution's own code computes the answer shown
+    answer = (np.asarray(space[name](*case.make_args())) + 0.0).tolist()  # + 0.0: no -0.0
+    return Solution((*code.strip().splitlines(), f"# on {case.label}: {answer}"), answer)
+
+
+def _rule_exercise(name, cases, slips, hints, code):
+    pair = name in ("add_backward", "mul_backward")
+
     def check(function):
-        return BOOK.with_help(name, check_function(function, cases, slips))
+        run = _rule_of(name, function, pair) if callable(function) else function
+        return _plain(BOOK.with_help(name, check_function(run, cases, slips)))
 
     check.__name__ = check.__qualname__ = name
     check.__doc__ = f"Checks your {name} on fresh cases against PyTorch."
-    reference = getattr(tiny_autograd, name)
-    BOOK.add(name, hints, lambda: Solution(
-        (*steps, f"on {cases[0].label}: {np.asarray(reference(*cases[0].make_args())).tolist()}"),
-        np.asarray(reference(*cases[0].make_args())).tolist()))
+    BOOK.add(name, hints, lambda: _code_solution(name, code, cases[0]))
     return check
 
 
+def _rule_cases(make, shapes):
+    """Fresh cases in 1-D, 0-d and 2-D: shapes gives the arrays of each case."""
+    cases = []
+    for arrays in shapes:
+        names = {1: ("grad",), 2: ("a", "grad"), 3: ("a", "b", "grad")}[len(arrays)]
+        label = ", ".join(f"{n}={np.asarray(x).tolist()}" for n, x in zip(names, arrays))
+        if len(arrays) == 2:  # one input: its share
+            want = _torch_shares(make, *arrays)[0]
+        else:  # two inputs (add's values do not matter, so grad stands in for both)
+            want = np.array(_torch_shares(make, *(arrays * 3)[-3:])[:2])
+        cases.append(Case(label, lambda arrays=arrays: tuple(np.array(x, copy=True)
+                                                             for x in arrays), want))
+    return cases
+
+
 A, B, G = np.array([1.5, -2.0, 0.5]), np.array([4.0, 3.0, -1.0]), np.array([2.0, -1.0, 3.0])
+A2, B2 = np.array([[1.5, -3.0], [0.0, -0.25]]), np.array([[2.0, 0.5], [-1.0, 4.0]])
+G2 = np.array([[-2.0, 0.5], [7.0, 1.0]])
 add_backward = _rule_exercise(
-    "add_backward", [Case(f"grad={g.tolist()}", lambda g=g: (g.copy(),),
-                          np.array(_torch_shares(lambda x, y: x + y, A[:len(g)], B[:len(g)], g)))
-                     for g in (np.array([1.0, 4.0]), G)],
+    "add_backward", _rule_cases(lambda x, y: x + y, [(np.array([1.0, 4.0]),), (G,),
+                                                      (np.array(2.5),), (G2,)]),
     [("half of grad to each input", lambda g: (g / 2, g / 2), "Adding does not split the "
       "gradient: each input moves the sum one for one, so each gets all of grad."),
      ("ones, whatever arrives", lambda g: (np.ones_like(g), np.ones_like(g)), "1 is the local "
@@ -48,15 +122,17 @@ add_backward = _rule_exercise(
      ("grad to the first input only", lambda g: (g, 0 * g), "Both inputs made the sum: both "
       "get a share.")],
     ["If a moves by a little bit, how much does a + b move? And if b does?",
-     "Each local derivative is 1; times the arriving grad: return (grad, grad)."],
-    ("d(a + b)/da = 1 and d(a + b)/db = 1", "times the arriving grad: (grad, grad)"))
+     "That movement per unit is the local derivative. The chain rule multiplies it by the "
+     "gradient that arrives: what does that leave for each input?"],
+    """def add_backward(grad):
+    # a + b moves one for one with a, and one for one with b: both local derivatives are 1
+    # chain rule: each input's share is its local derivative times the arriving grad
+    return grad, grad""")
 
-MUL_CASES = [(np.array([2.0, -1.0]), np.array([0.5, 3.0]), np.array([1.0, 4.0])), (A, B, G)]
 mul_backward = _rule_exercise(
-    "mul_backward", [Case(f"a={a.tolist()}, b={b.tolist()}, grad={g.tolist()}",
-                          lambda a=a, b=b, g=g: (a.copy(), b.copy(), g.copy()),
-                          np.array(_torch_shares(lambda x, y: x * y, a, b, g)))
-                     for a, b, g in MUL_CASES],
+    "mul_backward", _rule_cases(lambda x, y: x * y, [
+        (np.array([2.0, -1.0]), np.array([0.5, 3.0]), np.array([1.0, 4.0])), (A, B, G),
+        (np.array(-1.5), np.array(4.0), np.array(2.0)), (A2, B2, G2)]),
     [("the two shares swapped", lambda a, b, g: (g * a, g * b), "a's share is grad times the "
       "OTHER factor, b: nudging a moves a * b by b per unit."),
      ("the other factors without grad", lambda a, b, g: (b, a), "That is the local derivative "
@@ -64,32 +140,37 @@ mul_backward = _rule_exercise(
      ("add's rule", lambda a, b, g: (g, g), "Multiplying is not adding: each share is scaled by "
       "the other factor.")],
     ["If a moves by a little bit h, a * b moves by h * b. What about b?",
-     "a gets grad * b, b gets grad * a: return (grad * b, grad * a)."],
-    ("d(a * b)/da = b and d(a * b)/db = a", "times the arriving grad: (grad * b, grad * a)"))
+     "Those movements per unit are the local derivatives. Multiply each by the gradient that "
+     "arrives, entry by entry."],
+    """def mul_backward(a, b, grad):
+    # nudging a by h moves a * b by h * b, so d(a * b)/da = b; likewise d(a * b)/db = a
+    # chain rule: each local derivative times the arriving grad, entry by entry
+    return grad * b, grad * a""")
 
-SQUARE_CASES = [(np.array([3.0, -0.5]), np.array([1.0, 2.0])), (A, G)]
 square_backward = _rule_exercise(
-    "square_backward", [Case(f"a={a.tolist()}, grad={g.tolist()}",
-                             lambda a=a, g=g: (a.copy(), g.copy()),
-                             _torch_shares(lambda x: x**2, a, g)[0]) for a, g in SQUARE_CASES],
+    "square_backward", _rule_cases(lambda x: x**2, [
+        (np.array([3.0, -0.5]), np.array([1.0, 2.0])), (A, G), (np.array(-1.5), np.array(2.0)),
+        (A2, G2)]),
     [("a * grad", lambda a, g: a * g, "The derivative of a squared is 2 * a: the 2 is missing."),
      ("2 * a without grad", lambda a, g: 2 * a, "That is the local derivative alone; multiply "
       "it by the grad that arrives."),
      ("a squared times grad", lambda a, g: a**2 * g, "That is the value a**2, not its "
       "derivative 2 * a."),
      ("2 * grad", lambda a, g: 2 * g, "The derivative of a squared depends on a: 2 * a.")],
-    ["Square is a * a: lesson 03's fan-out gives a two shares of grad * a.",
-     "Return 2 * a * grad."],
-    ("d(a**2)/da = 2 * a", "times the arriving grad: 2 * a * grad"))
+    ["Square is a * a: lesson 03's fan-out rule says a collects a share from each factor.",
+     "What is each factor's share in a * a (think of mul's rule), and what do the two add up "
+     "to?"],
+    """def square_backward(a, grad):
+    # a**2 is a * a: a gets a share grad * a from each of the two factors
+    # the two shares add up (fan-out): 2 * a * grad
+    return 2 * a * grad""")
 
 RELU_DATA = np.array([-2.0, -0.5, 0.0, 0.5, 3.0])
-RELU_GRAD = np.array([1.0, 2.0, 3.0, 4.0, 5.0])
-RELU_CASES = [(RELU_DATA, RELU_GRAD), (np.array([[1.5, -3.0], [0.0, -0.25]]),
-                                       np.array([[-2.0, 0.5], [7.0, 1.0]]))]
+RELU_GRAD = np.array([-1.0, 2.0, -3.0, 4.0, -5.0])  # negative too: max(grad, 0) is no mask
 relu_backward = _rule_exercise(
-    "relu_backward", [Case(f"a={a.tolist()}, grad={g.tolist()}",
-                           lambda a=a, g=g: (a.copy(), g.copy()),
-                           _torch_shares(torch.relu, a, g)[0]) for a, g in RELU_CASES],
+    "relu_backward", _rule_cases(torch.relu, [
+        (RELU_DATA, RELU_GRAD), (A2, G2), (np.array(-0.5), np.array(3.0)),
+        (np.array(2.0), np.array(-3.0))]),
     [("the gradient unchanged", lambda a, g: g, "ReLU blocks the gradient where its input was "
       "negative: multiply by 0 there."),
      ("only the 0/1 mask", lambda a, g: (a > 0).astype(float), "The mask is the local "
@@ -97,11 +178,17 @@ relu_backward = _rule_exercise(
      ("input times gradient", lambda a, g: a * g, "That is the rule for multiply. ReLU's local "
       "derivative is 1 where the input was positive, else 0."),
      ("a mask with >= 0", lambda a, g: (a >= 0) * g, "At exactly 0 PyTorch passes nothing on: "
-      "use a > 0.")],
+      "use a > 0."),
+     ("ReLU of the gradient", lambda a, g: np.maximum(g, 0), "Whether the gradient passes "
+      "depends on the INPUT a, not on the sign of grad.")],
     ["ReLU's output is max(0, a): how does it move when a moves a little, for a < 0 and a > 0?",
      "A rule returns local derivative times the arriving gradient, entry by entry, like "
-     "square's 2 * a * grad."],
-    ("local derivative: 1 where a > 0, else 0 (PyTorch uses 0 at 0)", "rule: (a > 0) * grad"))
+     "square's. Which entries of a let the gradient through?"],
+    """def relu_backward(a, grad):
+    # max(0, a) moves one for one with a where a > 0 and not at all where a <= 0
+    # (a > 0) is that local derivative, 1 or 0 (PyTorch uses 0 at exactly 0)
+    # chain rule: times the arriving grad, entry by entry
+    return (a > 0) * grad""")
 
 
 def yours_or_ours(name: str, function):
@@ -113,22 +200,26 @@ def yours_or_ours(name: str, function):
         raise ValueError(f"name must be one of {', '.join(checkers)}, got {name!r:.40}")
     feedback = checkers[name](function)
     if feedback.correct:  # yours agreed with PyTorch and the library on every case
-        print(f"Using your {name}: it gives the library's results on every case.")
+        sys.stdout.write(f"Using your {name}: it passes every check.\n")  # one write, one line
         return function
     why = ("Not attempted yet" if feedback.status == "not attempted" else
            f"Your {name} is not right yet (see its checker)")
-    print(f"{why}: carrying on with tiny_autograd.{name}.")
+    sys.stdout.write(f"{why}: carrying on with tiny_autograd.{name}.\n")
     return getattr(tiny_autograd, name)
 
 
 def _features(order, root):
     """What the checker reads off an order: [every value in it, none twice, root first, each
     value before the values it was made from], 1 for yes and 0 for no."""
-    if order is None or isinstance(order, (str, bytes)) or not hasattr(order, "__len__"):
-        return order  # None, or not a list: check_function says what it was
+    if order is None or isinstance(order, (str, int, float)):
+        return order  # None, text or a number: said as for every exercise
+    if isinstance(order, bytes) or not hasattr(order, "__len__"):
+        raise _Say(f"return a list of Values (order[::-1], not reversed(order)), not "
+                   f"{type(order).__name__}")
     order = list(order)
     if not all(isinstance(v, Value) for v in order):
-        return "a list holding something other than Values"
+        kind = next(type(v).__name__ for v in order if not isinstance(v, Value))
+        raise _Say(f"return a list of the Values themselves, not of {kind}s")
     everything = tiny_autograd.topo_order(root)
     ids = [id(v) for v in order]
     covers = set(ids) == {id(v) for v in everything}
@@ -168,9 +259,19 @@ def _order_of(function):
         try:
             return _features(function(root), root)
         except RecursionError:
-            raise RuntimeError("too deep for recursion (10,000 nested calls): keep the values "
-                               "still to visit on a list") from None
+            raise _Say("too deep for recursion (10,000 nested calls, RecursionError): keep the "
+                       "values still to visit on a list") from None
     return run
+
+
+def _too_slow(feedback):
+    """A timeout on the long chain (20,001 values) is most likely `seen` kept as a list."""
+    case = "Case a chain of 10,000 adds: it ran for more than"
+    if not feedback.message.startswith(case):
+        return feedback
+    return type(feedback)(feedback.status, "Case a chain of 10,000 adds: too slow for its "
+                          "20,001 values. Is seen a list? `in` on a list looks at every entry; "
+                          "use a set of ids.", feedback.slip)
 
 
 def _order_slip(vector):
@@ -192,47 +293,91 @@ def topo_order(function):
               "List a value only once all the values made from it are listed: add it after "
               "its inputs (depth first), then reverse.")]
     run = _order_of(function) if callable(function) else function  # not one: the checker says
-    return BOOK.with_help("topo_order", check_function(run, cases, slips))
+    return _plain(BOOK.with_help("topo_order", _too_slow(check_function(run, cases, slips))))
+
+
+TOPO_CODE = """def topo_order(root):
+    # a value goes on `order` only after all its inputs are on it (depth first)
+    # the stack holds (value, inputs_done) pairs instead of nested calls: no recursion limit
+    order, seen, stack = [], set(), [(root, False)]
+    while stack:
+        value, inputs_done = stack.pop()
+        if inputs_done:  # its inputs went on the order first: now it may follow
+            order.append(value)
+        elif id(value) not in seen:  # a set: each value once, and a fast `in`
+            seen.add(id(value))
+            stack.append((value, True))  # come back to it after its inputs
+            stack.extend((parent, False) for parent, _ in value.parents)
+    # inputs come before the values made from them; reversed, the root is first
+    return order[::-1]"""
+
+
+def _topo_solution():
+    space = {}
+    exec(TOPO_CODE, space)  # the solution's own code computes the answer shown
+    ops = [v.op or "leaf" for v in space["topo_order"](_chain())]
+    return Solution((*TOPO_CODE.splitlines(), f"# on lesson 03's chain: {ops}"), ops)
 
 
 BOOK.add("topo_order", [
     "Depth first: a value goes on the list after all its inputs are on it; reversed, that puts "
     "the root first. Keep a set of ids seen so each value is listed once.",
-    "No recursion: a list `stack` of (value, inputs_done) pairs. Pop one; if inputs_done, "
-    "append it to the order; else, if unseen, mark it, push (value, True), then push "
-    "(parent, False) for each parent. Return the order reversed.",
-], lambda: Solution(("stack = [(root, False)]; pop until empty",
-                     "(v, True): order.append(v); (v, False) unseen: push (v, True), then each "
-                     "(parent, False)", "return order[::-1]: the root first",
-                     f"lesson 03's chain: {_chain_ops()}"), _chain_ops()))
+    "Without recursion, a list `stack` holds the values still to visit. When you pop a value, "
+    "its inputs may not be on the order yet: how could the stack remember to come back to it "
+    "once they are?",
+], _topo_solution)
 
 
 def _chain_ops():
     return [v.op or "leaf" for v in tiny_autograd.topo_order(_chain())]
 
 
-def _backward_graphs():
-    """Fresh graphs and their leaves; the third runs backward twice."""
+def _chain_twice():
     x, w, b = Value(1.5), Value(-2.0), Value(0.5)
-    chain = ((w * x + w * b).square() + (-1.0)).square()  # w is used twice
+    return ((w * x + w * b).square() + (-1.0)).square(), (x, w, b), 1  # w is used twice
+
+
+def _fan_out_leaf():
     v = Value([1.0, 2.0, 3.0])
     shared = v * v
-    fan_out = (shared + shared * v).sum()
+    return (shared + shared * v).sum(), (v,), 1
+
+
+def _cube_twice():
     y = Value(2.0)
-    twice = y * y * y
-    return {"lesson 03's chain, w used twice": (chain, (x, w, b), 1),
-            "a value used three times": (fan_out, (v,), 1),
-            "x * x * x with backward run twice": (twice, (y,), 2)}
+    return y * y * y, (y,), 2
+
+
+def _long_backward():  # 2,000 deep: twice Python's usual limit on nested calls
+    start = Value(0.0)
+    long = start
+    for _ in range(2_000):
+        long = long + 1.0
+    return long, (start,), 1
+
+
+# Fresh graphs for backward_pass: (root, leaves whose .grad is compared, calls of backward).
+BACKWARD_GRAPHS = {"lesson 03's chain, w used twice": _chain_twice,
+                   "a value used three times": _fan_out_leaf,
+                   "x * x * x with backward run twice": _cube_twice,
+                   "a chain of 2,000 adds": _long_backward}
 
 
 def _grads_after(function):
     def run(label):
-        root, leaves, times = _backward_graphs()[label]
+        root, leaves, times = BACKWARD_GRAPHS[label]()
         before = [id(v.grad) for v in tiny_autograd.topo_order(root)]
         for _ in range(times):
-            result = function(root)
-            if result is not None and not isinstance(result, Value):
-                return result
+            try:
+                result = function(root)
+            except RecursionError:
+                raise _Say("too deep for recursion (2,000 nested calls, RecursionError): walk "
+                           "topo_order(root) with a for loop") from None
+            if isinstance(result, (str, int, float)):
+                return result  # text or a number: said as for every exercise
+            if result is not None:
+                raise _Say("backward_pass returns nothing; it fills in .grad (drop the "
+                           "return)")
         if before == [id(v.grad) for v in tiny_autograd.topo_order(root)] and not any(
                 np.any(v.grad) for v in tiny_autograd.topo_order(root)):
             return None  # no .grad touched: not written yet
@@ -257,7 +402,9 @@ def _slip(seed=True, reverse=False, reset=True, leaves=False):
         for v in order:
             if (v.parents or leaves) and reset:
                 v.grad = np.zeros_like(v.data)
-        if seed:
+        if seed == "assigned":  # micrograd's way: root.grad = 1
+            root.grad = np.ones_like(root.data)
+        elif seed:
             root.grad = root.grad + np.ones_like(root.data)
         for v in order[::-1] if reverse else order:
             for parent, rule in v.parents:
@@ -265,11 +412,17 @@ def _slip(seed=True, reverse=False, reset=True, leaves=False):
     return slipped
 
 
+@functools.cache
+def _backward_cases():
+    """The cases and their right gradients, worked out once (the long chain takes a while)."""
+    right = _grads_after(tiny_autograd.backward_pass)
+    return tuple(Case(label, lambda label=label: (label,), right(label))
+                 for label in BACKWARD_GRAPHS)
+
+
 def backward_pass(function):
     """`function(root)`: seed root's gradient with 1, walk topo_order(root), add each share."""
-    right = _grads_after(tiny_autograd.backward_pass)
-    cases = [Case(label, lambda label=label: (label,), right(label))
-             for label in _backward_graphs()]
+    cases = _backward_cases()
     slips = [("a share assigned instead of added", _grads_after(_assign), "A value used twice "
               "must keep both shares: parent.grad = parent.grad + rule(value.grad)."),
              ("what a forgotten seed gives", _grads_after(_slip(seed=False)), "Start the root's "
@@ -282,61 +435,91 @@ def backward_pass(function):
               "zero on every call (leaves keep adding, as in PyTorch)."),
              ("what resetting the leaves too gives", _grads_after(_slip(leaves=True)),
               "Reset only values made by an operation (v.parents not empty): leaves keep "
-              "adding, as in PyTorch, so a gradient can be summed over several pieces.")]
+              "adding, as in PyTorch, so a gradient can be summed over several pieces."),
+             ("no reset, and the seed assigned (root.grad = 1)",
+              _grads_after(_slip(seed="assigned", reset=False)), "Duty 1: every value made by "
+              "an operation starts at zero on each call. Without that, a second backward() "
+              "adds new shares to the old ones of the values in between.")]
     run = _grads_after(function) if callable(function) else function  # not one: checker says
-    return BOOK.with_help("backward_pass", check_function(run, cases, slips))
+    return _plain(BOOK.with_help("backward_pass", check_function(run, cases, slips)))
+
+
+BACKWARD_CODE = """def backward_pass(root):
+    order = topo_order(root)  # root first, each value before its inputs
+    for value in order:  # duty 1: values made by an operation start at 0 on every call
+        if value.parents:  # (leaves keep adding)
+            value.grad = np.zeros_like(value.data)
+    root.grad = root.grad + np.ones_like(root.data)  # duty 2: the seed, d root / d root = 1
+    for value in order:  # duty 3: a value's .grad is complete before it is passed on
+        for parent, rule in value.parents:
+            parent.grad = parent.grad + rule(value.grad)  # added: fan-out keeps every share"""
+
+
+def _backward_solution():
+    space = {"np": np, "topo_order": tiny_autograd.topo_order}
+    exec(BACKWARD_CODE, space)  # the solution's own code computes the answer shown
+    twice = float(_grads_after(space["backward_pass"])("x * x * x with backward run twice")[0])
+    return Solution((*BACKWARD_CODE.splitlines(),
+                     f"# x * x * x at x = 2, backward twice: x.grad = {twice:g}"), twice)
 
 
 BOOK.add("backward_pass", [
     "Three duties: values made by an operation (v.parents not empty) start at zero; the root's "
     "gradient gets 1 added (the seed); then every value, root first, hands its .grad through "
     "each (parent, rule) pair.",
-    "order = topo_order(root); for v in order: if v.parents: v.grad = np.zeros_like(v.data). "
-    "root.grad = root.grad + np.ones_like(root.data). for v in order: for parent, rule in "
-    "v.parents: parent.grad = parent.grad + rule(v.grad).",
-], lambda: Solution(("made values start at 0; root.grad += 1",
-                     "root first: parent.grad = parent.grad + rule(value.grad)",
-                     f"x * x * x at x = 2, backward twice: x.grad = {_twice():g}"), _twice()))
+    "Which order makes sure a value has collected every share before it hands its .grad on? "
+    "And what must happen to parent.grad so that a second share does not wipe out the first?",
+], _backward_solution)
 
 
-def _twice():
-    return float(_grads_after(tiny_autograd.backward_pass)("x * x * x with backward run twice")[0])
-
-
-def _mul_graph(image_size=10, kernel_size=3):
+def _conv_graph(image_size=10, kernel_size=3):
     kernel = torch.zeros(kernel_size, kernel_size, requires_grad=True)
     out = autograd_conv.conv2d_indexing(torch.zeros(image_size, image_size), kernel)
     return graph.walk(out.sum(), {"kernel": kernel})
 
 
-def _mul_nodes(image_size=10, kernel_size=3):
-    g = _mul_graph(image_size, kernel_size)
-    positions = (image_size - kernel_size + 1) ** 2
-    return g.count("MulBackward0"), [
-        Mistake(positions, "That is one per output pixel. Each multiply works on a whole image "
-                "slice at once: one per kernel weight."),
-        Mistake(positions * kernel_size**2, "That counts every scalar product. One MulBackward0 "
-                "multiplies a weight by a whole slice."),
-        Mistake(g.count("AddBackward0"), "Those are the adds: one fewer than the terms they "
-                "join."),
-        Mistake(4, "That is for the lesson's 2x2 kernel; this one is 3x3."),
+_KINDS = ("SumBackward0", "AddBackward0", "MulBackward0", "SelectBackward0", "kernel")
+
+
+def _graph_nodes(image_size=10, kernel_size=3):
+    g = _conv_graph(image_size, kernel_size)
+    count = {kind: g.count(kind) for kind in _KINDS}
+    weights = kernel_size**2
+    return len(g.nodes), [
+        Mistake(len(g.nodes) - 1, "Count the leaf too: the kernel is a node of the graph, "
+                "where every path ends."),
+        Mistake(len(g.nodes) - count["SelectBackward0"] + weights, "kernel[a, b] is two "
+                "selects, a row and then a column: two SelectBackward0 nodes per weight."),
+        Mistake(len(g.nodes) + 1, "Adding 9 terms takes 8 adds (the first term starts the "
+                "sum), not 9."),
+        Mistake(len(g.nodes) + weights - 1, "All nine weights are picked out of the one kernel: "
+                "one leaf, not one per weight."),
+        Mistake(len(_conv_graph(image_size, 2).nodes), "That is for the lesson's 2x2 kernel; "
+                "this one is 3x3."),
     ]
 
 
-def mul_nodes(answer):
-    """MulBackward0 nodes in conv2d_indexing's graph for a 3x3 kernel on a 10x10 image."""
-    right, mistakes = _mul_nodes()
-    return BOOK.with_help("mul_nodes", check_number(answer, right, mistakes, rel_tol=0,
-                                                      whole=True))
+def graph_nodes(answer):
+    """Nodes in the graph of conv2d_indexing(image, kernel).sum(), 3x3 kernel, 10x10 image."""
+    right, mistakes = _graph_nodes()
+    return BOOK.with_help("graph_nodes", check_number(answer, right, mistakes, rel_tol=0,
+                                                        whole=True))
 
 
-BOOK.add("mul_nodes", [
-    "Look at the loop in conv2d_by_hand: how many times does it multiply?",
-    "One multiply per kernel weight, whatever the image size: each one takes a whole slice.",
-], lambda: Solution(("conv2d_indexing runs kernel[a, b] * slice once per weight",
-                     "a 3x3 kernel has 3 * 3 weights",
-                     f"graph.walk(...).count('MulBackward0') = "
-                     f"{_mul_graph().count('MulBackward0')}"),
-                    _mul_graph().count("MulBackward0")))
+def _graph_nodes_solution():
+    count = {kind: _conv_graph().count(kind) for kind in _KINDS}
+    total = len(_conv_graph().nodes)
+    return Solution(("one term per weight: kernel[a, b] * slice, so 9 MulBackward0",
+                     "each kernel[a, b] picks a row, then a column: 2 * 9 = 18 SelectBackward0",
+                     "9 terms joined by 8 AddBackward0, one SumBackward0, one leaf (kernel)",
+                     f"graph.walk counts: {count}", f"total {total}"), total)
 
-ANSWERS = {"mul_nodes": _mul_nodes}
+
+BOOK.add("graph_nodes", [
+    "Draw the graph for a 3x3 kernel in your head, as hand_graph.draw showed it for 2x2: which "
+    "node types are there, from the sum at the top down to the kernel?",
+    "Count each type for 9 weights: how many products, how many adds to join them, how many "
+    "selects to pick one weight out of a 2-D kernel? Don't forget the top and the bottom.",
+], _graph_nodes_solution)
+
+ANSWERS = {"graph_nodes": _graph_nodes}

@@ -88,7 +88,7 @@ def _mean_squared_gap(out: Value, labels: np.ndarray) -> Value:
 
 def scores(weights: dict, points) -> np.ndarray:
     """The same network in plain NumPy: no graph is needed when nothing will be differentiated
-    (asserted equal to the Value network in tests/test_moons.py)."""
+    (the same scores as the network written with Value)."""
     w, points, _ = _checked(weights, points)
     return np.maximum(points @ w["w1"] + w["b1"], 0) @ w["w2"] + w["b2"]
 

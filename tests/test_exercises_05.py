@@ -29,6 +29,47 @@ def no_seen_set(root):
     return order
 
 
+def recursive_backward(root):
+    tiny_autograd.backward_pass(root)  # right grads, then a recursive walk on top
+
+    def visit(v):
+        for parent, _ in v.parents:
+            visit(parent)
+
+    visit(root)
+
+
+def returns_order(root):
+    tiny_autograd.backward_pass(root)
+    return tiny_autograd.topo_order(root)
+
+
+def slow_order(root):
+    order, seen, stack = [], [], [(root, False)]
+    while stack:
+        value, inputs_done = stack.pop()
+        if inputs_done:
+            order.append(value)
+        elif value not in seen:  # a list: every `in` looks at every entry
+            seen.append(value)
+            stack.append((value, True))
+            stack.extend((parent, False) for parent, _ in value.parents)
+    return order[::-1]
+
+
+def parents_other_way(root):
+    order, seen, stack = [], set(), [(root, False)]
+    while stack:
+        value, inputs_done = stack.pop()
+        if inputs_done:
+            order.append(value)
+        elif id(value) not in seen:
+            seen.add(id(value))
+            stack.append((value, True))
+            stack.extend((parent, False) for parent, _ in reversed(value.parents))
+    return order[::-1]
+
+
 @pytest.mark.parametrize("name, slips", [
     ("add_backward", [(lambda g: (g / 2, g / 2), "half of grad"),
                       (lambda g: (np.ones_like(g), np.ones_like(g)), "ones, whatever"),
@@ -41,15 +82,22 @@ def no_seen_set(root):
                        (lambda d, g: (d > 0) * 1.0, "only the 0/1 mask"),
                        (lambda d, g: d * g, "input times gradient"),
                        (lambda d, g: (d >= 0) * g, "a mask with >= 0"),
-                       (lambda d, g: -g, "expected")]),
+                       (lambda d, g: np.maximum(g, 0), "ReLU of the gradient"),
+                       (lambda d, g: -g, "expected"),
+                       (lambda d, g: list((d > 0) * g), "not a list")]),
     ("topo_order", [(recursive_order, "too deep for recursion"),
                     (lambda r: tiny_autograd.topo_order(r)[::-1], "reversed"),
-                    (no_seen_set, "twice"), (lambda r: [r], "missing")]),
+                    (no_seen_set, "twice"), (lambda r: [r], "missing"),
+                    (lambda r: reversed(tiny_autograd.topo_order(r)), "not reversed(order)"),
+                    (lambda r: [v.op for v in tiny_autograd.topo_order(r)], "Values themselves")]),
     ("backward_pass", [(exercises_05._assign, "assigned instead of added"),
                   (exercises_05._slip(seed=False), "forgotten seed"),
                   (exercises_05._slip(reverse=True), "leaves first"),
                   (exercises_05._slip(reset=False), "start from zero"),
-                  (exercises_05._slip(leaves=True), "resetting the leaves too")]),
+                  (exercises_05._slip(leaves=True), "resetting the leaves too"),
+                  (exercises_05._slip(seed="assigned", reset=False), "Duty 1"),
+                  (recursive_backward, "RecursionError"),
+                  (returns_order, "returns nothing; it fills in .grad")]),
 ])
 def test_the_librarys_piece_passes_and_each_slip_is_named(name, slips):
     check = getattr(exercises_05, name)
@@ -63,10 +111,42 @@ def test_the_librarys_piece_passes_and_each_slip_is_named(name, slips):
     assert len(repr(exercises_05.solution(name)).splitlines()) >= 3
 
 
+@pytest.mark.parametrize("name", ["add_backward", "mul_backward", "square_backward",
+                                  "relu_backward", "topo_order", "backward_pass"])
+def test_the_worked_solution_is_runnable_code_the_checker_accepts(name):
+    lines = exercises_05.solution(name).steps
+    code = "\n".join(line for line in lines if not line.startswith("# on"))
+    space = {"np": np, "topo_order": tiny_autograd.topo_order}
+    exec(code, space)
+    assert getattr(exercises_05, name)(space[name]).correct
+    assert sum(line.strip().startswith("#") or "  # " in line for line in lines) >= 2
+    answer = "return " + code.rsplit("return ", 1)[-1] if name != "backward_pass" else "+ rule("
+    assert answer not in exercises_05.hint(name, 2)  # the last hint nudges, it does not tell
+
+
+def test_a_rule_that_edits_grad_in_place_is_caught():
+    def in_place(a, grad):
+        grad *= 2 * a
+        return grad
+
+    assert "changed grad in place" in repr(exercises_05.square_backward(in_place))
+
+
+def test_rules_are_checked_on_0d_and_2d_arrays():
+    for name in ("add_backward", "mul_backward", "square_backward", "relu_backward"):
+        feedback = getattr(exercises_05, name)(getattr(tiny_autograd, name))
+        assert "4 cases" in repr(feedback)
+
+
+def test_topo_order_timeout_and_another_valid_order():
+    assert "Is seen a list?" in repr(exercises_05.topo_order(slow_order))
+    assert exercises_05.topo_order(parents_other_way).correct
+
+
 def test_the_worked_answers_are_the_librarys_results():
     assert exercises_05.solution("backward_pass").answer == 24.0  # 3 * 2**2, twice: not 32
     assert exercises_05.solution("mul_backward").answer == [[0.5, 12.0], [2.0, -4.0]]
-    assert exercises_05.solution("relu_backward").answer == [0.0, 0.0, 0.0, 4.0, 5.0]
+    assert exercises_05.solution("relu_backward").answer == [0.0, 0.0, 0.0, 4.0, -5.0]
     assert exercises_05.solution("topo_order").answer[0] == "square"
 
 
@@ -75,7 +155,7 @@ def test_yours_or_ours_keeps_a_right_piece_and_falls_back_otherwise(capsys):
         return grad, grad
 
     assert exercises_05.yours_or_ours("add_backward", mine) is mine
-    assert "Using your add_backward" in capsys.readouterr().out
+    assert "Using your add_backward: it passes every check" in capsys.readouterr().out
     assert exercises_05.yours_or_ours("add_backward", lambda g: None) is (
         tiny_autograd.add_backward)
     assert "Not attempted yet: carrying on" in capsys.readouterr().out
@@ -86,11 +166,11 @@ def test_yours_or_ours_keeps_a_right_piece_and_falls_back_otherwise(capsys):
         exercises_05.yours_or_ours("sum", mine)
 
 
-def test_mul_nodes_right_answer_and_diagnosed_slips():
-    check = exercises_05.mul_nodes
+def test_graph_nodes_right_answer_and_diagnosed_slips():
+    check = exercises_05.graph_nodes
     assert check(None).status == exercises.NOT_ATTEMPTED
-    assert check(9).correct and check(exercises_05.solution("mul_nodes").answer).correct
-    for answer, words in {64: "one per output pixel", 576: "every scalar product",
-                          8: "the adds", 4: "2x2"}.items():
+    assert check(37).correct and check(exercises_05.solution("graph_nodes").answer).correct
+    for answer, words in {36: "leaf too", 28: "two SelectBackward0", 38: "8 adds",
+                          45: "one leaf", 17: "2x2"}.items():
         feedback = check(answer)
-        assert not feedback.correct and words in repr(feedback)
+        assert not feedback.correct and words in repr(feedback), (answer, feedback)

@@ -44,6 +44,7 @@ def test_backward_gives_lesson_04_blame_and_gradients_by_both_convs():
         assert f"'{name}': {count}" in counts
     assert counts.rstrip().endswith("18)")
     assert stored_notebooks.output_after(book, "torch.autograd.gradcheck(conv2d_by_hand") == "True"
+    assert "Trying to backward through the graph a second time" in backward  # saved values freed
 
 
 def test_the_library_agrees_with_the_stored_gradient():
@@ -72,7 +73,7 @@ def test_the_tiny_engine_reproduces_lessons_03_and_04_in_the_library_and_the_not
     assert stored_notebooks.output_after(book, "nudged.round(3)") == (
         "array([[22080., 28740.],\n       [21180., 27840.]])")
     assert stored_notebooks.output_after(book, "tiny_graph = graph.walk_values") == (
-        "{'sum': 1, 'square': 1, 'add': 3, 'mul': 4, 'index': 8}")
+        "{'sum': 1, 'square': 1, 'add': 3, 'mul': 4, 'index': 8}")  # 8 = 4 weights + 4 slices
     assert stored_notebooks.output_after(book, "tiny_autograd.lesson_04_gradients") == (
         "'library engine = hand-written engine = PyTorch'")
 
@@ -87,7 +88,7 @@ def test_each_piece_checked_alone_gives_pytorchs_shares():
         assert "Not attempted yet: carrying on" in stored_notebooks.output_after(book, snippet)
     shown = stored_notebooks.output_after(book, "class WithoutTheLine:")
     assert "array(['one __rmul__ call', 'one __rmul__ call'], dtype=object), 'Value'" in shown
-    assert shown.startswith("+= [1. 1. 0.]   np.add.at [2. 1. 0.]")
+    assert shown.startswith("+= [1. 1. 0.]   np.add.at [2. 1. 0.]\nfit: 9.0 [[2. 2. 2.]]")
 
 
 def test_the_order_the_long_chain_and_the_fan_out_facts():
@@ -125,6 +126,13 @@ def test_the_network_trains_to_the_stated_accuracy_like_pytorch():
     assert (round(losses[0], 1), round(losses[-1], 3), train, held) == (1.9, 0.125, 0.99, 0.98)
     shown = stored_notebooks.output_after(nb(), "our_losses.append(")
     assert shown == f"({losses[0]!r}, {losses[-1]!r}, 'train 99%, held out 98%')"
+    assert stored_notebooks.output_after(nb(), "start_accuracy = moons.accuracy") == (
+        "step 0: 22% right, 78% with every sign flipped\n"
+        "steps 0, 1, 2: accuracy 22%, 82%, 83%; loss 1.91, 0.48, 0.44\n")
+    assert [moons.accuracy(history[step], points, labels) for step in range(3)] == [
+        0.22, 0.82, 0.83]
+    assert np.mean(np.sign(-moons.scores(history[0], points)) == labels) == 0.78
+    assert [round(value, 2) for value in losses[:3]] == [1.91, 0.48, 0.44]
     gap = stored_notebooks.output_after(nb(), "torch_losses.append(")
     assert gap.startswith("'largest gap over 300 steps: ") and float(gap[29:-1]) < 1e-9
 
@@ -136,7 +144,7 @@ def test_the_graph_drawings_show_values_and_gradients():
     text = graph.walk_values(loss, {"w": w, "x": x, "b": b}, numbers=True).text()
     for line in ("square  value 9 · grad 1", "add  value 3 · grad 6", "square  value 4 · grad 6",
                  "add  value 2 · grad 24", "w ()  value 3 · grad 48", "x ()  value 2 · grad 72",
-                 "b ()  value -4 · grad 24"):
+                 "b ()  value -4 · grad 24", "leaf ()  value -1 · grad 6"):
         assert line in text
 
 
@@ -145,5 +153,5 @@ def test_exercise_cells_are_stored_unanswered():
                     "exercises_05.square_backward(", "exercises_05.relu_backward(",
                     "exercises_05.topo_order(topo_order)",
                     "exercises_05.backward_pass(backward_pass)",
-                    "exercises_05.mul_nodes("):
+                    "exercises_05.graph_nodes("):
         assert "Not attempted yet" in stored_notebooks.output_after(nb(), snippet)
