@@ -222,12 +222,13 @@ def check_choice(answer, expected: str, options, mistakes=()) -> Feedback:
     if not isinstance(options, (list, tuple)) or not options or not all(
             isinstance(option, str) for option in options):
         raise TypeError("options must be a non-empty list of str")
-    options = [option.strip().lower() for option in options]
+    shown = {option.strip().lower(): option.strip() for option in options}  # as written
+    options = list(shown)
     expected = validation.text("expected", expected).strip().lower()
     if expected not in options:
         raise ValueError(f"expected must be one of the options, got {expected!r}")
     mistakes = _mistakes(mistakes)
-    listed = ", ".join(repr(o) for o in options)
+    listed = ", ".join(repr(o) for o in shown.values())
     if answer is None:
         return Feedback(NOT_ATTEMPTED, f"Not attempted yet: replace None with one of {listed}.")
     if not _one_of(type(answer), (str, np.str_)):
@@ -239,11 +240,12 @@ def check_choice(answer, expected: str, options, mistakes=()) -> Feedback:
     if answer not in options:
         return Feedback(WRONG, f"{answer!r:.40} is not one of the options: {listed}.")
     if answer == expected:
-        return Feedback(CORRECT, f"Correct: {answer}.")
+        return Feedback(CORRECT, f"Correct: {shown[answer]}.")
     slips = [m.diagnosis for m in mistakes if answer == str(m.value).strip().lower()]
     if slips:
-        return Feedback(WRONG, f"Not quite ({answer}). " + " Or: ".join(slips), " Or: ".join(slips))
-    return Feedback(WRONG, f"Not quite ({answer}).")
+        return Feedback(WRONG, f"Not quite ({shown[answer]}). " + " Or: ".join(slips),
+                        " Or: ".join(slips))
+    return Feedback(WRONG, f"Not quite ({shown[answer]}).")
 
 
 # --- Hints and worked solutions ----------------------------------------------------------------

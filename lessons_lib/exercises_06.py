@@ -71,6 +71,19 @@ def _copied_run():
     return start, end, likeness
 
 
+@functools.cache
+def _diverges_at_lesson_lr() -> str | None:
+    """The error training the copied images at the lesson's lr 0.5 stops with, or None."""
+    images, labels = features.make_images()
+    images = images.copy()
+    images[:, features.NOISE] = images[:, features.IMAGE]
+    try:
+        features.train(images, labels, _model(), lr=0.5)
+    except ValueError as error:
+        return str(error)
+    return None
+
+
 def _copied_answer() -> str:
     start, end, likeness = _copied_run()
     return "shrinks" if end < start / 3 else "detector"
@@ -96,8 +109,12 @@ def _copied_channel():
 
 def _solve_copy():
     start, end, likeness = _copied_run()
+    diverged = _diverges_at_lesson_lr()
+    why_lr = (f"why lr {COPY_LR}: at the lesson's 0.5 this run stops ({diverged}); both halves "
+              "multiply the same pixels and get the same gradient, so each step moves their "
+              "sum twice as far" if diverged else "the lesson's lr 0.5 would do too")
     return Solution(("train on images whose channel 1 copies channel 0 "
-                     f"(seed 0, 300 steps, lr {COPY_LR})",
+                     f"(seed 0, 300 steps, lr {COPY_LR})", why_lr,
                      f"largest |channel-1 weight|: {start:.3f} at the start, {end:.3f} at the end",
                      f"its |correlation| with Sobel: {likeness[0]:.2f} at the start, "
                      f"{likeness[1]:.2f} at the end",

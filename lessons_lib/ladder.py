@@ -3,7 +3,7 @@
     rungs(accelerator)            the rungs this machine can run, slowest first
     time_rung(rung, n, size, k)   seconds for one training step, timed the right way
 
-Every rung races like for like: the arrays are float32 (the loops convert to Python floats)
+Every rung races like for like: the arrays are float32 (the loops rung converts to float64)
 and the CPU runs every rung on the same number of threads, one unless you say otherwise
 (NumPy's array operations use one thread; PyTorch would use several).
     sweep(rungs, sizes, ...)      {rung name: (sizes, seconds)} for a log-log plot

@@ -78,6 +78,13 @@ def test_check_choice_ignores_spaces_and_case(answer, status):
     assert exercises.check_choice(answer, "top-left", ["top-left", "top-right"]).status == status
 
 
+def test_check_choice_shows_the_options_as_the_question_writes_them():
+    options = ("A", "B", "the same")
+    assert exercises.check_choice(" a", "A", options).message == "Correct: A."
+    assert exercises.check_choice("b", "A", options).message == "Not quite (B)."
+    assert "'A', 'B', 'the same'" in exercises.check_choice(None, "A", options).message
+
+
 def test_a_checker_with_a_wrong_expected_value_is_a_bug_we_report():
     with pytest.raises(ValueError, match="expected"):
         exercises.check_choice("a", "c", ["a", "b"])

@@ -24,6 +24,12 @@ def test_copied_channel_is_answered_by_training():
     assert not wrong.correct and "carries exactly" in repr(wrong)
 
 
+def test_copied_channel_solution_says_why_its_lr_is_lower():
+    steps = exercises_06.solution("copied_channel").steps
+    assert exercises_06.COPY_LR < 0.5
+    assert any("training diverged at step" in line and "twice as far" in line for line in steps)
+
+
 def test_towards_zero_accepts_the_share_and_diagnoses_slips():
     assert exercises_06.towards_zero(lambda k: None).status == exercises.NOT_ATTEMPTED
     assert exercises_06.towards_zero(exercises_06._written_out).correct

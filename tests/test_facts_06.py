@@ -165,3 +165,31 @@ def test_the_logistic_slope_is_derived_and_checked():
     book = nb()
     assert "multiplied: `-y (1 - p) + (1 - y) p = p - y`" in prose(book)
     assert "at every score tried" in stored_notebooks.output_after(book, "def logistic_loss(")
+
+
+def test_the_image_average_points_away_from_w_and_the_mean_slope_makes_most_of_the_multiple(
+        data):
+    images, labels = data
+    model = features.random_model(seed=0)
+    noise0, image0 = (features.tug_of_war(images, labels, model, c) for c in
+                      (features.NOISE, features.IMAGE))
+    assert round(noise0[1], 2) == 1.00 and round(image0[1], 2) == 0.43
+    run = features.train(images, labels, model, lr=0.5, steps=300, batch_size=32, seed=0)
+    var = images[:, features.NOISE].var()
+    steps = features.shrinking_phase(images, labels, run)[0]
+    f, part = np.array([
+        (features.tug_of_war(images, labels, run.models[s])[2],
+         2 * run.models[s].readout * features.gradients(images, labels, run.models[s])[3].mean()
+         * var) for s in range(steps)]).T
+    assert round(var, 2) == 1.00
+    assert (round(f[0], 3), round(part[0], 3)) == (0.428, 0.381)
+    assert (part > 0).all() and (f - part > 0).all()
+    shares = part / f
+    assert (round(100 * shares.min()), round(100 * shares.max())) == (71, 89)
+    assert (round((f - part).min(), 2), round((f - part).max(), 2)) == (0.02, 0.06)
+    text = prose(nb())
+    assert "(cosine 1.00), the image average hardly (cosine 0.43)" in text
+    assert "0.381 of the 0.428 at step 0, and 71% to 89%" in text
+    shown = stored_notebooks.output_after(nb(), "noise_var = images[")
+    assert "var = +0.381 (89%); the rest +0.047" in shown
+    assert "71% to 89% of the multiple" in shown and "+0.02 to +0.06, positive" in shown

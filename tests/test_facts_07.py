@@ -67,7 +67,7 @@ def test_stored_outputs_show_every_number(nb):
     out = stored_notebooks.output_after
     first = out(nb, "curvatures = np.linalg.eigvalsh(2 * X.T @ X)")
     assert "curvatures: 0.0, 112.6, 3,600.0, 95,887.4" in first
-    assert "at step 30: 16.01" in first
+    assert "after 1 step: 129.68, after 29 steps: 16.01" in first
     assert "lowest possible mean loss 0.0221" in out(nb, "floor = batches.loss(")
     table = out(nb, "runs = [batches.train(").splitlines()
     assert table[1].split() == ["256", "1", "0.0366", "0.0826", "0.0366"]
