@@ -134,27 +134,32 @@ class SliderFigure:
             kept = (self._ahead, *self._shown)
             self._ahead = None
             frame = next((f for f in kept if f is not None and f[0] == key), None)
+            stale = frame is not None  # a kept frame: the figure still shows other values
             if frame is None:
                 status = self._draw(values)
                 frame = (key, self.png(), status)
             self._shown = (self._shown[1], frame)
+            moves = self._moves
         png, status = frame[1:]
         self.image.value = png  # the picture's message first: it is what a move awaits
         self.status.value = status
-        if change is not None:
-            self._draw_ahead(change)
+        if not (change is not None and self._draw_ahead(change)) and stale:
+            with self._lock:  # no frame ahead will put the figure back: catch up now
+                if moves == self._moves:
+                    self._draw(values)
 
-    def _draw_ahead(self, change) -> None:
-        """After a one-step move, draw the next step in the same direction on a thread."""
+    def _draw_ahead(self, change) -> bool:
+        """After a one-step move, draw the next step in the same direction on a thread (which
+        then leaves the figure as the live picture shows it). Whether it was started."""
         slider, old, new = change["owner"], change["old"], change["new"]
         step = getattr(slider, "step", None)
         if not (isinstance(step, (int, float)) and isinstance(old, (int, float))
                 and isinstance(new, (int, float)) and step > 0
                 and math.isclose(abs(new - old), step, rel_tol=1e-6)):
-            return
+            return False
         following = new + (new - old)
         if not slider.min <= following <= slider.max:
-            return
+            return False
         name = next(name for name, s in self.sliders.items() if s is slider)
         values = self.values() | {name: following}
         # Started a moment later, not at once: on a laptop the browser is decoding this frame on
@@ -162,6 +167,7 @@ class SliderFigure:
         timer = threading.Timer(AHEAD_DELAY_S, self._draw_frame_ahead, args=(values, self._moves))
         timer.daemon = True
         timer.start()
+        return True
 
     def _draw_frame_ahead(self, values: dict, moves: int) -> None:
         with self._lock:
