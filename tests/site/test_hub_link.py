@@ -96,3 +96,30 @@ def test_a_tag_in_the_link_fails_on_the_second_click(tmp_path):
     with pytest.raises(subprocess.CalledProcessError):
         click()
     shutil.rmtree(tmp_path / "home")
+
+
+def test_an_exercise_answer_survives_an_update_to_its_own_lesson(tmp_path):
+    """README "Updates and learners' answers": a learner answers in the lesson notebook; an
+    update that changes other cells of it merges in, one that changes the answer's own line
+    leaves the learner's line, and the notebook stays valid and gradeable."""
+    import json
+
+    from lessons_lib import grading
+
+    lesson = "notebooks/01-gradient-descent.ipynb"
+    upstream, home, click = course_clone_and_click(tmp_path, hub_link()["branch"])
+    click()
+    mine = home / lesson
+    mine.write_text(mine.read_text().replace("one_step_lr = None", "one_step_lr = 1 / 18"))
+    theirs = upstream / lesson
+    text = theirs.read_text().replace("# 01 · Gradient descent by hand",
+                                      "# 01 · Gradient descent (updated)", 1)
+    theirs.write_text(text.replace("one_step_lr = None", "one_step_lr = None  # a number"))
+    git("commit", "-qam", "an update to lesson 01", cwd=upstream)
+    click()
+    merged = mine.read_text()
+    assert "# 01 · Gradient descent (updated)" in merged  # the update's other cell came in
+    assert "one_step_lr = 1 / 18" in merged and "# a number" not in merged  # the answer stayed
+    _, _, cells = grading.exercise_cells(json.loads(merged))
+    assert any("one_step_lr = 1 / 18" in cell for cell in cells)
+    shutil.rmtree(tmp_path / "home")
