@@ -54,13 +54,14 @@ def inside_figure(params_by_title, x, y):
     for column, (title, params) in enumerate(params_by_title.items()):
         report = reports[title]
         conv = cnn.conv_forward(x, params.conv_w, params.conv_b).ravel()
-        ax = plotting.style(axes[0][column], f"{title}\n{report['share at or below 0']:.0%} at "
+        ax = plotting.style(axes[0][column], f"{title}\n{report['share at or below 0']:.1%} at "
                             f"or below 0, {report['dead kernels']} dead", "conv output", "")
         ax.hist(conv, bins=40, color=plotting.BLUE)
         ax.axvline(0, color=plotting.RED, linewidth=1.5)
         ax.set_yticks([])
         sizes = [max(report[f"|grad {n}|"], 1e-12) for n in names]
-        bars = plotting.style(axes[1][column], "", "", "gradient size" if column == 0 else "")
+        label = "gradient size (root of\nsum of squares)" if column == 0 else ""
+        bars = plotting.style(axes[1][column], "", "", label)
         bars.bar(range(4), sizes, color=plotting.ORANGE)
         bars.set_xticks(range(4), names, fontsize=plotting.MIN_FONT_PT)
         bars.set_yscale("log")

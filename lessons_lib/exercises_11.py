@@ -18,7 +18,7 @@ hint, solution = BOOK.hint, BOOK.solution
 BATCH, LR = 64, 0.02
 # Exercise 2: a symmetric start that is not zero.
 EQUAL_LIN_W, EQUAL_EPOCHS = 0.01, 2
-# Exercise 3: the sign flipped in the linear layer's backward; the check's batch size.
+# Exercise 3: the sign flipped in the linear layer's dw and db; the check's batch size.
 CHECK_BATCH = 8
 
 
@@ -104,23 +104,27 @@ def _flipped_linear(params, x, y):
 
 
 @functools.cache
-def _lin_ratio() -> float:
+def _conv_ratio() -> float:
     split = digits.load_split()
     ratios = clinic.gradient_check(cnn.init(1), split.train_x[:CHECK_BATCH],
                                    split.train_y[:CHECK_BATCH], _flipped_linear)
-    return ratios["lin_w"]
+    return ratios["conv_w"]
 
 
 def _linear():
-    return _lin_ratio(), [
+    return _conv_ratio(), [
+        Mistake(-1.0, "The flip is in the linear layer's dw and db. The gradient it passes "
+                "down, dx, is untouched: what does the conv compute its gradient from?"),
         Mistake(float(CHECK_BATCH), "That would be a missing 1/N. A flipped sign changes the "
                 "direction, not the size."),
-        Mistake(0.0, "The gradient is still as large as before, only pointing the other way."),
+        Mistake(0.0, "The conv still gets its blame through the linear layer's dx, which is "
+                "right."),
     ]
 
 
 def flipped_linear_ratio(answer):
-    """What the gradient check prints for lin_w when the linear backward's sign is flipped."""
+    """What the gradient check prints for conv_w when only the linear layer's dw and db have
+    their sign flipped."""
     right, mistakes = _linear()
     return BOOK.with_help("flipped_linear_ratio", check_number(answer, right, mistakes,
                                                                rel_tol=1e-3))
@@ -129,10 +133,13 @@ def flipped_linear_ratio(answer):
 BOOK.add("flipped_linear_ratio", [
     "The check divides the hand-written gradient by the finite difference of the loss, which "
     "no bug in a backward pass can change.",
-    "A flipped sign turns g into -g: what is -g / g?",
+    "The conv's gradient is computed from the dx the linear layer passes down, not from the "
+    "linear layer's dw or db.",
 ], lambda: Solution(("finite difference: the true gradient g (the forward pass is right)",
-                     "hand-written: -g for lin_w and lin_b, g for the conv",
-                     f"ratio for lin_w = -g / g = {_lin_ratio():.4f}"), _lin_ratio()))
+                     "the linear layer returns -dw and -db, but its dx = dy @ w.T is right",
+                     "the conv's gradients are computed from that dx: they are right",
+                     f"ratio for conv_w = g / g = {_conv_ratio():.4f} (lin_w would show -1)"),
+                    _conv_ratio()))
 
 ANSWERS = {"effective_lr": _effective, "distinct_kernels": _identical,
            "flipped_linear_ratio": _linear}

@@ -21,7 +21,7 @@ def test_inside_figure_titles_the_share_below_zero_and_the_dead_kernels():
     x, y = split.train_x[:64], split.train_y[:64]
     fig = clinic_widgets.inside_figure({"start": cnn.init(1)}, x, y)
     conv = cnn.conv_forward(x, cnn.init(1).conv_w, cnn.init(1).conv_b)
-    assert f"{np.mean(conv <= 0):.0%} at or below 0, 0 dead" in fig.axes[0].get_title()
+    assert f"{np.mean(conv <= 0):.1%} at or below 0, 0 dead" in fig.axes[0].get_title()
     assert any(line.get_color() == plotting.RED for line in fig.axes[0].lines)
     assert [t.get_text() for t in fig.axes[1].get_xticklabels()] == ["conv_w", "conv_b",
                                                                      "lin_w", "lin_b"]

@@ -304,7 +304,7 @@ def test_mistakes_are_the_slips_they_describe(module, name, value, words):
     (exercises_10, "wide_parameters", 16 * 5 * 5 + 16 + 16 * 4 * 4 * 10 + 10),
     (exercises_10, "letters_start_loss", math.log(26)),
     (exercises_11, "effective_lr", 0.02 * 64), (exercises_11, "distinct_kernels", 1),
-    (exercises_11, "flipped_linear_ratio", -1.0),
+    (exercises_11, "flipped_linear_ratio", 1.0),
 ])
 def test_right_answers_worked_by_hand(module, name, right):
     assert getattr(module, name)(right).correct
