@@ -6,6 +6,7 @@ import math
 import torch
 
 from lessons_lib import gradient_descent as gd
+from lessons_lib import validation
 from lessons_lib.exercises import (
     CORRECT,
     NOT_ATTEMPTED,
@@ -25,6 +26,7 @@ ACC_X, ACC_Y = 1.5, 5.0  # exercise 1: a new example, w = 0
 RUN_X, RUN_Y, RUN_LR = 3.0, 6.0, 0.02  # exercise 3: a new run from w = 0
 
 
+@validation.autograd()  # the same answer inside a learner's torch.no_grad()
 def _torch_grad_twice():
     w = torch.tensor(0.0, requires_grad=True)
     for _ in range(2):
@@ -63,7 +65,7 @@ STEP_CASES = ((0.0, 2.0, 6.0, 0.1), (1.0, 3.0, 6.0, 0.02))  # w0, x, y_true, lr
 
 def _step(train_step, w, x, y_true, lr):
     """One call of the learner's step: (loss, problem)."""
-    with torch.enable_grad():  # as in a fresh kernel, even if an earlier cell turned it off
+    with validation.autograd():  # as in a fresh kernel, even if an earlier cell turned it off
         returned, problem = run_learner(train_step, (w, torch.tensor(x), torch.tensor(y_true),
                                                      lr))
     if problem is not None or returned is None:

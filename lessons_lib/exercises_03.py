@@ -2,7 +2,7 @@
 lessons_lib.chain_rule and torch; each Mistake's value is the slip it describes, computed."""
 import torch
 
-from lessons_lib import chain_rule
+from lessons_lib import chain_rule, validation
 from lessons_lib.exercises import Hints, Mistake, Solution, check_number
 from lessons_lib.exercises_functions import Case, check_function
 
@@ -25,6 +25,7 @@ def _outer_inner():
     ]
 
 
+@validation.autograd()  # the same answer inside a learner's torch.no_grad()
 def _torch_outer_inner():
     x = torch.tensor(X_OUTER, requires_grad=True)
     ((2 * x - 1) ** 3).backward()

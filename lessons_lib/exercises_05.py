@@ -11,7 +11,7 @@ import sys
 import numpy as np
 import torch
 
-from lessons_lib import autograd_conv, graph, tiny_autograd
+from lessons_lib import autograd_conv, graph, tiny_autograd, validation
 from lessons_lib.exercises import Hints, Mistake, Solution, check_number
 from lessons_lib.exercises_functions import Case, check_function
 from lessons_lib.tiny_autograd import Value
@@ -30,6 +30,7 @@ def _plain(feedback):
                           feedback.slip)
 
 
+@validation.autograd()  # the same answer inside a learner's torch.no_grad()
 def _torch_shares(make, *arrays):
     """The gradient of make(*tensors) with respect to each input, sent back with `grad`."""
     *inputs, grad = (torch.tensor(a, dtype=torch.float64, requires_grad=True) for a in arrays)
@@ -473,9 +474,10 @@ BOOK.add("backward_pass", [
 
 
 def _conv_graph(image_size=10, kernel_size=3):
-    kernel = torch.zeros(kernel_size, kernel_size, requires_grad=True)
-    out = autograd_conv.conv2d_indexing(torch.zeros(image_size, image_size), kernel)
-    return graph.walk(out.sum(), {"kernel": kernel})
+    with validation.autograd():  # the same answer inside a learner's torch.no_grad()
+        kernel = torch.zeros(kernel_size, kernel_size, requires_grad=True)
+        out = autograd_conv.conv2d_indexing(torch.zeros(image_size, image_size), kernel)
+        return graph.walk(out.sum(), {"kernel": kernel})
 
 
 _KINDS = ("SumBackward0", "AddBackward0", "MulBackward0", "SelectBackward0", "kernel")
