@@ -1,6 +1,7 @@
 """No exercise gives its answer away (issue 10): the right answer of every numeric exercise must
 not appear as a number anywhere in its notebook above the checker's cell: markdown, code or
-stored outputs, the question included. Whole numbers with |v| <= 10 are exempt (they are everywhere), up to 1e-6.
+stored outputs, the question included. Whole numbers with |v| <= 10 (to 1e-6) are exempt (they
+are everywhere).
 
 A number in the notebook "is" the answer when it equals it, or when it has at least two
 significant digits and the answer rounds to it (0.058 gives away 0.0576; 0.06 does not)."""
@@ -74,7 +75,8 @@ def test_the_rule_catches_what_it_should():
     assert gives_away("0.058", 0.0576) and gives_away("27840", 27840.0)
     assert gives_away("28.8", -28.8) and not gives_away("0.06", 0.0576)
     assert _numbers("w = 27,840 and 1e-5") == ["27840", "1e-5"]
-    assert _numbers(DATA_URI.sub("", '<img src="data:image/png;base64,iV+30/x=" alt="w = 30">')) == ["30"]
+    figure = '<img src="data:image/png;base64,iV+30/x=" alt="w = 30">'
+    assert _numbers(DATA_URI.sub("", figure)) == ["30"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name[:2])
