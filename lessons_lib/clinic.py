@@ -1,12 +1,13 @@
-"""When training fails (lesson 10's "find the bug" exercises): lesson 10's network with one bug
-put in on purpose, the symptom it shows, and the check that catches it.
+"""When training fails (lesson 11, and its "find the bug" exercises): lesson 10's network with one
+bug put in on purpose, the symptom it shows, and the check that catches it.
 
     BUGS                          the bugs, by name
     gradient_check(params, x, y, grads_fn)   per parameter array: hand-written gradient over
                                   the finite-difference one (1 when right; "both 0" when both are)
-    train_with_bug(bug, split, steps)        a short run of lesson 10's training with that bug
-    symptom(bug, split)           what a learner would see: the losses, the kernels, the check
-    start(bug)                    the starting parameters that run uses
+    train_with_bug(bug, split, steps, seed)  a short run of lesson 10's training with that bug
+    symptom(bug, split, steps, seed, check_batch)   what a learner would see: the loss at every
+                                  step, the kernels, the check
+    start(bug, seed)              the starting parameters that run uses
     inside(params, x, y)          per layer: the conv outputs' share <= 0, kernels never on,
                                   and each parameter array's gradient size
 """
@@ -76,12 +77,12 @@ def _bug(bug):
     return validation.choice("bug", bug, BUGS)
 
 
-def start(bug: str) -> cnn.Params:
-    """The starting parameters of the run with `bug`: lesson 10's (seed 1), all zero, or ten
-    times larger."""
+def start(bug: str, seed: int = 1) -> cnn.Params:
+    """The starting parameters of the run with `bug`: lesson 10's (cnn.init's seed 1 unless
+    `seed` says otherwise), all zero, or ten times larger."""
     bug = _bug(bug)
     scale = {"all-zero initialisation": 0.0, "initialisation too large": LARGE_SCALE}.get(bug, 1.0)
-    return cnn.init(1, scale=scale)
+    return cnn.init(seed, scale=scale)
 
 
 def inside(params, x, y) -> dict:
@@ -97,16 +98,17 @@ def inside(params, x, y) -> dict:
     return report
 
 
-def train_with_bug(bug: str, split, steps: int = 60) -> tuple[np.ndarray, list]:
-    """(losses, kernels at each step) of lesson 10's training with `bug` put in. The run stops
-    early when the loss passes cnn.DIVERGED_LOSS."""
+def train_with_bug(bug: str, split, steps: int = 60, seed: int = 1) -> tuple[np.ndarray, list]:
+    """(losses, kernels at each step) of lesson 10's training with `bug` put in, from the start
+    start(bug, seed) and lesson 10's batches. The run stops early when the loss passes
+    cnn.DIVERGED_LOSS."""
     bug = _bug(bug)
     if not isinstance(split, digits.Split):
         raise TypeError(f"split must be a digits.Split (what digits.load_split returns), "
                         f"got {type(split).__name__}")
     steps = validation.count("steps", steps, minimum=1, maximum=500)
     x, y = split.train_x, split.train_y
-    params = start(bug)
+    params = start(bug, seed)
     lr = LARGE_LR if bug == "learning rate too large" else LR
     grads_fn = _grads_fn(bug)
     weights = [a.copy() for a in params.arrays()]
@@ -129,19 +131,27 @@ def train_with_bug(bug: str, split, steps: int = 60) -> tuple[np.ndarray, list]:
     return np.array(losses), kernels
 
 
-def symptom(bug: str, split, steps: int = 60) -> str:
-    """A learner's view of a run with `bug`: the loss every 10 steps, whether the kernels are
-    all alike, and the gradient check on a batch of 8 at the start."""
+def symptom(bug: str, split, steps: int = 60, seed: int = 1, check_batch: int = 8) -> str:
+    """A learner's view of a run with `bug`: the loss at every step, ten to a line, whether the
+    kernels are all alike, and the gradient check on the first `check_batch` training digits
+    at the start."""
     bug = _bug(bug)
-    losses, kernels = train_with_bug(bug, split, steps)
-    params = start(bug)
-    ratios = gradient_check(params, split.train_x[:8], split.train_y[:8], _grads_fn(bug))
-    shown = ", ".join(f"{loss:.3g}" for loss in losses[::10])
+    check_batch = validation.count("check_batch", check_batch, minimum=1, maximum=256)
+    losses, kernels = train_with_bug(bug, split, steps, seed)
+    params = start(bug, seed)
+    ratios = gradient_check(params, split.train_x[:check_batch], split.train_y[:check_batch],
+                            _grads_fn(bug))
+    lines = [f"the loss at each step (a run stops once it passes {cnn.DIVERGED_LOSS:g}):"]
+    for first in range(0, len(losses), 10):
+        row = losses[first:first + 10]
+        lines.append(f"  steps {first:2d}-{first + len(row) - 1:2d}: "
+                     + " ".join(f"{loss:7.3g}" for loss in row))
     if len(losses) < steps:
-        shown += f" ... stopped at step {len(losses) - 1}: loss {losses[-1]:.3g}"
+        lines.append(f"  stopped after step {len(losses) - 1}")
     alike = all(np.array_equal(k, kernels[-1][0]) for k in kernels[-1])
     check = ", ".join(f"{name} {r if isinstance(r, str) else f'{r:.3g}'}"
                       for name, r in ratios.items())
-    return (f"loss every 10 steps: {shown}\n"
-            f"the 8 kernels after training are {'all identical' if alike else 'all different'}\n"
-            f"gradient check at the start (hand / finite difference): {check}")
+    lines += [f"the 8 kernels after training are {'all identical' if alike else 'all different'}",
+              f"gradient check at the start, on a batch of {check_batch} "
+              f"(hand / finite difference): {check}"]
+    return "\n".join(lines)

@@ -16,6 +16,10 @@ from lessons_lib.slider_figure import SliderFigure
 CELL = 1.05  # inches per small picture: 84 CSS px, a digit is still readable
 
 
+def _headline(fig, text: str) -> None:
+    fig.suptitle(text, fontsize=plotting.MIN_FONT_PT + 1)
+
+
 def _bare(ax, title: str = ""):
     ax.set_xticks([])
     ax.set_yticks([])
@@ -57,6 +61,7 @@ def digits_figure(x, y):
     for ax, digit in zip(axes[0], present):
         ax.imshow(x[np.flatnonzero(y == digit)[0], 0], cmap="gray_r")
         ax.set_title(f"label {digit}", fontsize=plotting.MIN_FONT_PT)
+    _headline(fig, "The first image of each digit, as the network sees it (dark = ink)")
     return fig.describe(f"One 8x8 scan of each of the digits {present[0]} to {present[-1]}, "
                         "ink dark on a light background.")
 
@@ -83,7 +88,9 @@ def kernels_figure(params, x, rows: int = 3):
         axes[r + 1][0].set_title("digit", fontsize=plotting.MIN_FONT_PT)
         for k in range(cnn.KERNELS):
             axes[r + 1][k + 1].imshow(maps[r, k], cmap=plotting.CMAP, vmin=0, vmax=top)
-    fig.colorbar(axes[0][1].images[0], ax=list(axes[0]), shrink=0.8)
+    fig.colorbar(axes[0][1].images[0], ax=list(axes[0]), shrink=0.8, label="weight")
+    _headline(fig, f"Top: the {cnn.KERNELS} kernels. Below: a digit, then each kernel's "
+              "feature map after ReLU (bright = strong response)")
     return fig.describe(f"The {cnn.KERNELS} learned 3x3 kernels in the top row (negative weights "
                         f"blue, positive red), and below, for {rows} digits, each kernel's "
                         "feature map after ReLU (bright where it responds).")
@@ -108,7 +115,8 @@ def mistakes_figure(params, x, y, limit: int = 12):
     fig, axes = _grid(nrows, ncols, 1.45 * nrows)
     for ax, n in zip(axes.flat, wrong):
         ax.imshow(x[n, 0], cmap="gray_r")
-        ax.set_title(f"{y[n]}, read {read[n]}", fontsize=plotting.MIN_FONT_PT)
+        ax.set_title(f"true {y[n]}, read {read[n]}", fontsize=plotting.MIN_FONT_PT)
+    _headline(fig, "Misread test digits: the true digit, and what the network read")
     return fig.describe(f"The {len(wrong)} misread test digits, each titled with its label and "
                         "the digit the network read.")
 
@@ -126,6 +134,7 @@ def confusion_figure(counts):
     plotting.annotated_heatmap(ax, shown, "", fmt="{:.0f}", vmin=0, colorbar=True)
     ax.set_xlabel("read as")
     ax.set_ylabel("true digit")
+    ax.set_title("Test digits: true digit against reading", fontsize=plotting.MIN_FONT_PT + 1)
     wrong = int(counts.sum() - np.trace(counts))
     return fig.describe(f"A 10 by 10 table of how often each true digit was read as each "
                         f"digit: the diagonal holds the right readings, {wrong} readings lie "
@@ -155,7 +164,8 @@ def training_slider(run, split) -> SliderFigure:
         _bare(ax, f"kernel {k}")
         pictures.append(ax.imshow(kernels[0][k], cmap=plotting.DIVERGING, vmin=-limit,
                                   vmax=limit))
-    curve = plotting.style(fig.add_subplot(grid[:, 5]), "", "step", "")
+    curve = plotting.style(fig.add_subplot(grid[:, 5]), "Batch loss and test accuracy",
+                           "training step", "loss / accuracy")
     losses = run.losses
     curve.plot(np.arange(1, len(losses) + 1), losses, color=plotting.BLUE, linewidth=1,
                label="batch loss")
@@ -163,7 +173,7 @@ def training_slider(run, split) -> SliderFigure:
     curve.set_ylim(0, max(2.5, float(losses.max()) * 1.05))
     curve.legend(frameon=False, fontsize=plotting.MIN_FONT_PT, loc="upper right")
     marker = curve.axvline(0, color=plotting.GREY, linewidth=1)
-    fig.colorbar(pictures[0], ax=fig.axes[:cnn.KERNELS], shrink=0.8)
+    fig.colorbar(pictures[0], ax=fig.axes[:cnn.KERNELS], shrink=0.8, label="kernel weight")
     fig.describe(f"Left, the {cnn.KERNELS} kernels at the chosen step (negative blue, positive "
                  "red); right, the batch loss (blue) falling and the test accuracy (orange) "
                  "rising over training, with a grey line at the step.")

@@ -1,16 +1,15 @@
 """Checkers, hints and worked solutions for lesson 10's exercises. Right answers come from
-lessons_lib.cnn and lessons_lib.clinic, never from typed-in values.
+lessons_lib.cnn, never from typed-in values.
 
     exercises_10.hint("overlapping_pool_backward")      a hint (..., 2) the next one
     exercises_10.solution("overlapping_pool_backward")  the worked solution, computed
 """
-import functools
 import inspect
 
 import numpy as np
 
-from lessons_lib import clinic, cnn, digits
-from lessons_lib.exercises import Hints, Mistake, Solution, check_choice, check_number
+from lessons_lib import cnn
+from lessons_lib.exercises import Hints, Mistake, Solution, check_number
 from lessons_lib.exercises_functions import Case, check_function
 
 BOOK = Hints("exercises_10")
@@ -20,7 +19,6 @@ hint, solution = BOOK.hint, BOOK.solution
 WIDE_KERNELS, WIDE_SIZE = 16, 5
 # Exercise 4: a network that reads the 26 letters, initialised like the lesson's.
 LETTERS = 26
-MYSTERIES = {"A": "missing 1/N", "B": "gradients never zeroed"}
 
 
 # --- Exercise 1: max-pool backward when the windows overlap ------------------------------------
@@ -29,37 +27,57 @@ def _pool_backward_solved(x, dy):
     dx = np.zeros_like(x, dtype=float)
     for i in range(dy.shape[0]):
         for j in range(dy.shape[1]):
-            a, b = np.unravel_index(np.argmax(x[i:i + 2, j:j + 2]), (2, 2))
+            a, b = np.unravel_index(np.argmax(x[i:i + 2, j:j + 2]), (2, 2))  # first maximum
             dx[i + a, j + b] += dy[i, j]  # +=: an input may be the largest of several windows
     return dx
 
 
 def _pool_slip(x, dy, combine):
-    """What '=' instead of '+=' ("assign") or average pooling's rule ("spread") gives."""
+    """What a slip gives: '=' instead of '+=' ("assign"), average pooling's rule ("spread"),
+    only the windows of a stride-2 pool, as in the lesson ("stride 2"), or the last of tied
+    maxima instead of the first ("last")."""
     dx = np.zeros_like(x, dtype=float)
-    for i in range(dy.shape[0]):
-        for j in range(dy.shape[1]):
+    step = 2 if combine == "stride 2" else 1
+    for i in range(0, dy.shape[0], step):
+        for j in range(0, dy.shape[1], step):
+            window = x[i:i + 2, j:j + 2]
+            if combine == "spread":
+                dx[i:i + 2, j:j + 2] += dy[i, j] / 4
+                continue
+            flat = 3 - np.argmax(window.ravel()[::-1]) if combine == "last" else np.argmax(window)
+            a, b = np.unravel_index(flat, (2, 2))
             if combine == "assign":
-                a, b = np.unravel_index(np.argmax(x[i:i + 2, j:j + 2]), (2, 2))
                 dx[i + a, j + b] = dy[i, j]
             else:
-                dx[i:i + 2, j:j + 2] += dy[i, j] / 4
+                dx[i + a, j + b] += dy[i, j]
     return dx
+
+
+TIED = np.array([[1.0, 1.0, 0.0, 2.0], [1.0, 1.0, 2.0, 2.0], [0.0, 0.0, 0.0, 0.0],
+                 [3.0, 0.0, 3.0, 0.0]])  # windows whose largest input appears twice or more
 
 
 def _pool_cases():
     rng = np.random.default_rng(10)
-    shapes = [(3, 3), (4, 5), (6, 6)]
+    shapes = [(4, 4), (4, 5), (6, 6)]  # more than 9 numbers: feedback shows a few, not all
     data = [(rng.normal(size=s).round(2), rng.normal(size=(s[0] - 1, s[1] - 1)).round(2))
-            for s in shapes]
-    return [Case(f"x of shape {x.shape}", lambda x=x, dy=dy: (x.copy(), dy.copy()),
-                 _pool_backward_solved(x, dy)) for x, dy in data]
+            for s in shapes] + [(TIED, rng.normal(size=(3, 3)).round(2))]
+    return [Case(f"x of shape {x.shape}" + (" with tied maxima" if x is TIED else ""),
+                 lambda x=x, dy=dy: (x.copy(), dy.copy()), _pool_backward_solved(x, dy))
+            for x, dy in data]
 
 
 POOL_SLIPS = [
     ("what = gives instead of +=", lambda x, dy: _pool_slip(x, dy, "assign"),
      "When windows overlap, one input can be the largest of several windows: it then gets "
-     "each of their gradients, added up (lesson 03's fan-out rule), not only the last one."),
+     "each of their gradients, added up (lesson 03's fan-out rule), not only the last one. "
+     "The lesson's pool could use = because its windows never shared an input."),
+    ("the routing of a stride-2 pool", lambda x, dy: _pool_slip(x, dy, "stride 2"),
+     "The lesson's pool stepped 2 at a time; here a window starts at every (i, j), so dy has "
+     "(H - 1) x (W - 1) entries and every one of them is routed."),
+    ("the last of tied maxima", lambda x, dy: _pool_slip(x, dy, "last"),
+     "On a tie, the first largest input (reading the window row by row) gets the gradient, "
+     "as np.argmax and PyTorch choose; a comparison with >= picks the last."),
     ("each window's gradient spread evenly, / 4", lambda x, dy: _pool_slip(x, dy, "spread"),
      "That is average pooling's backward. Max-pool's output is one input of the window, so "
      "only that input gets the gradient."),
@@ -76,8 +94,9 @@ def _solve_pool():
     case = _pool_cases()[0]
     x, dy = case.make_args()
     return Solution((
-        f"x (3x3) = {x.tolist()}, dy (2x2) = {dy.tolist()}",
-        "each of the 4 windows hands its dy to the position of its largest input",
+        f"x (4x4) = {x.tolist()}, dy (3x3) = {dy.tolist()}",
+        "each of the 9 windows hands its dy to the position of its largest input (on a tie, "
+        "the first, row by row)",
         "an input that is the largest of two windows gets both: += , never =",
         f"dx = {case.expected.round(2).tolist()}",
         inspect.getsource(_pool_backward_solved).replace("_pool_backward_solved",
@@ -111,7 +130,7 @@ def _strided_rule(x, dy, batch="sum", stride=2, flip=False):
 
 def _strided_cases():
     rng = np.random.default_rng(11)
-    shapes = [(1, 1, 5, 5, 1), (2, 1, 7, 7, 2), (3, 2, 8, 9, 4)]  # n, c, h, w, kernels
+    shapes = [(1, 1, 5, 5, 2), (2, 1, 7, 7, 2), (3, 2, 8, 9, 4)]  # n, c, h, w, kernels
     cases = []
     for n, c, h, w, f in shapes:
         x = rng.normal(size=(n, c, h, w)).round(2)
@@ -178,7 +197,18 @@ def _wide():
     conv_w, conv_b, lin_w, lin_b, features = _wide_counts()
     right = conv_w + conv_b + lin_w + lin_b
     no_pool = WIDE_KERNELS * cnn.SIDE**2 * cnn.CLASSES
+    unpadded = WIDE_KERNELS * ((cnn.SIDE - WIDE_SIZE + 1) // 2) ** 2 * cnn.CLASSES
+    lesson = cnn.KERNELS * 9 + cnn.KERNELS + cnn.FEATURES * cnn.CLASSES + cnn.CLASSES
     return right, [
+        Mistake(lesson, "That is the lesson's network (8 kernels of 3x3). Count this one: 16 "
+                "kernels of 5x5, and a linear layer that reads 16 pooled maps."),
+        Mistake(conv_w + conv_b, "That is the conv layer alone: the linear layer's weights and "
+                "biases are trained too."),
+        Mistake(conv_w + conv_b + cnn.FEATURES * cnn.CLASSES + lin_b, "The linear layer now "
+                "reads 16 pooled maps of 4x4, not the lesson's 8."),
+        Mistake(conv_w + conv_b + unpadded + lin_b, "Padding 2 keeps each map 8x8: a 5x5 "
+                "kernel with 2 zeros on each side fits at all 64 positions."),
+        Mistake(lin_w + lin_b, "The kernels are trained too: count the conv layer."),
         Mistake(conv_w + lin_w, "Count the biases too: one per kernel and one per digit."),
         Mistake(conv_w + lin_w + lin_b, "Each kernel has a bias as well."),
         Mistake(conv_w + conv_b + lin_w, "The linear layer has a bias per digit."),
@@ -223,6 +253,9 @@ def _letters():
         Mistake(float(np.log(cnn.CLASSES)), "That is the start for 10 digits. With 26 letters "
                 "each starts with probability 1/26."),
         Mistake(float(np.log10(LETTERS)), "Cross-entropy uses the natural logarithm, ln."),
+        Mistake(float(np.log2(LETTERS)), "Cross-entropy uses the natural logarithm, ln, not "
+                "log2."),
+        Mistake(float(LETTERS), "The loss is -ln of the right letter's probability, 1/26."),
         Mistake(1 / LETTERS, "That is the probability of the right letter; the loss is -ln of "
                 "it."),
         Mistake(float(np.log(LETTERS) * LETTERS), "The mean over the batch: each example "
@@ -250,110 +283,4 @@ BOOK.add("letters_start_loss", [
 ], _solve_letters)
 
 
-# --- Exercises 5 and 6: find the bug ---------------------------------------------------------
-
-@functools.cache
-def _symptom(bug: str) -> str:
-    return clinic.symptom(bug, digits.load_split())
-
-
-def symptom(name: str) -> str:
-    """What the run with mystery bug `name` ("A" or "B") shows, for the learner to read."""
-    if not isinstance(name, str) or name not in MYSTERIES:
-        raise ValueError(f"name must be one of {', '.join(map(repr, MYSTERIES))}, "
-                         f"got {name!r:.40}")
-    return _Report(_symptom(MYSTERIES[name]))
-
-
-class _Report(str):
-    def __repr__(self) -> str:
-        return str(self)
-
-
-@functools.cache
-def _first_loss_above(bug: str, limit: float) -> int:
-    losses, _ = clinic.train_with_bug(bug, digits.load_split())
-    above = np.flatnonzero(losses > limit)
-    return int(above[0]) if len(above) else len(losses)
-
-
-def _why_not(bug: str, mystery: str) -> str:
-    """Why `bug` would not give the symptom of `mystery`, in the numbers each run shows."""
-    if bug == "learning rate too large":
-        return (f"A learning rate too large (lr = {clinic.LARGE_LR:g}) blows the loss up at once "
-                f"(past 100 at step {_first_loss_above(bug, 100)}), and its gradient check "
-                "gives 1 everywhere: the gradients are right, the steps too long. Compare the "
-                "check and the timing here.")
-    if bug == "sign flipped in the conv backward":
-        return ("A flipped sign shows in the gradient check as -1 in the conv layer only; "
-                "read this run's check again.")
-    if bug == "missing 1/N":
-        return ("Without the 1/N every gradient is N times too large, and the gradient check "
-                "shows it at once: the batch size (8) in every layer. This check says 1.")
-    if bug == "all-zero initialisation":
-        return ("All-zero weights leave the loss near ln 10 and the 8 kernels identical (all "
-                "zero) for ever; this loss moves and the kernels differ.")
-    if bug == "initialisation too large":
-        return (f"Weights {clinic.LARGE_SCALE:g} times too large start the loss far above ln 10 "
-                f"(at {clinic.train_with_bug(bug, digits.load_split())[0][0]:.3g}); this run "
-                "starts at about ln 10 = 2.30.")
-    return ("Gradients that are never zeroed are right on the first step, so the check gives 1 "
-            "everywhere; the trouble grows with time, as the summed gradients get longer.")
-
-
-def _mystery(name: str):
-    right = MYSTERIES[name]
-    return right, [Mistake(bug, _why_not(bug, name)) for bug in clinic.BUGS if bug != right]
-
-
-def _find_the_bug(name: str, answer):
-    if answer is None:  # no run needed to say so
-        return check_choice(None, MYSTERIES[name], clinic.BUGS)
-    right, mistakes = _mystery(name)
-    return BOOK.with_help(f"find_the_bug_{name.lower()}",
-                          check_choice(answer, right, clinic.BUGS, mistakes))
-
-
-def find_the_bug_a(answer):
-    """Name the bug behind mystery A's symptom (one of clinic.BUGS)."""
-    return _find_the_bug("A", answer)
-
-
-def find_the_bug_b(answer):
-    """Name the bug behind mystery B's symptom (one of clinic.BUGS)."""
-    return _find_the_bug("B", answer)
-
-
-def _solve_mystery(name: str) -> Solution:
-    right = MYSTERIES[name]
-    losses, _ = clinic.train_with_bug(right, digits.load_split())
-    steps = [f"the run: {_symptom(right).splitlines()[0]}",
-             f"the gradient check: {_symptom(right).splitlines()[2].split(': ', 1)[1]}"]
-    if right == "missing 1/N":
-        steps.append("every layer's hand-written gradient is 8 times the finite difference, "
-                     "and 8 is the check's batch size: the mean's 1/N was left out, so each "
-                     f"training step is 32 times too long and the loss passed 100 at step "
-                     f"{_first_loss_above(right, 100)}")
-    else:
-        low = int(np.argmin(losses[:30]))
-        steps.append(f"the check passes, so each gradient is right; the loss fell to "
-                     f"{losses[low]:.3g} at step {low}, then rose: steps that grow with time. "
-                     "Gradients added to the previous ones instead of replacing them do that")
-    return Solution(tuple(steps), right)
-
-
-BOOK.add("find_the_bug_a", [
-    "Read the gradient check first: which layers are off, and by what factor?",
-    "A factor that is the same in every layer and equals the check's batch size points at "
-    "something the whole batch shares: the mean.",
-], functools.partial(_solve_mystery, "A"))
-BOOK.add("find_the_bug_b", [
-    "The gradient check passes: each single gradient is right. So what goes wrong must build "
-    "up over the steps.",
-    "The loss first falls, then rises more and more. Which bug makes the steps longer with "
-    "time?",
-], functools.partial(_solve_mystery, "B"))
-
-ANSWERS = {"wide_parameters": _wide, "letters_start_loss": _letters,
-           "find_the_bug_a": functools.partial(_mystery, "A"),
-           "find_the_bug_b": functools.partial(_mystery, "B")}
+ANSWERS = {"wide_parameters": _wide, "letters_start_loss": _letters}

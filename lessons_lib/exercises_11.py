@@ -3,13 +3,14 @@ lessons_lib.clinic and lessons_lib.cnn, never from typed-in values.
 
     exercises_11.hint("effective_lr")       a hint (hint("effective_lr", 2) the next one)
     exercises_11.solution("effective_lr")   the worked solution, computed
+    exercises_11.symptom("A")               what exercise 4's run shows (exercise 5: "B")
 """
 import functools
 
 import numpy as np
 
 from lessons_lib import clinic, cnn, digits
-from lessons_lib.exercises import Hints, Mistake, Solution, check_number
+from lessons_lib.exercises import Hints, Mistake, Solution, check_choice, check_number
 
 BOOK = Hints("exercises_11")
 hint, solution = BOOK.hint, BOOK.solution
@@ -20,6 +21,10 @@ BATCH, LR = 64, 0.02
 EQUAL_LIN_W, EQUAL_EPOCHS = 0.01, 2
 # Exercise 3: the sign flipped in the linear layer's dw and db; the check's batch size.
 CHECK_BATCH = 8
+# Exercises 4 and 5, find the bug: runs from other starting weights (cnn.init's seed 2, not
+# lesson 10's 1), gradient-checked on a batch of 16, so no run matches one the lesson printed.
+MYSTERIES = {"A": "missing 1/N", "B": "gradients never zeroed"}
+MYSTERY_SEED, MYSTERY_CHECK = 2, 16
 
 
 def _effective():
@@ -141,5 +146,121 @@ BOOK.add("flipped_linear_ratio", [
                      f"ratio for conv_w = g / g = {_conv_ratio():.4f} (lin_w would show -1)"),
                     _conv_ratio()))
 
+
+
+# --- Exercises 4 and 5: find the bug ------------------------------------------------------------
+
+@functools.cache
+def _run(bug: str) -> np.ndarray:
+    return clinic.train_with_bug(bug, digits.load_split(), seed=MYSTERY_SEED)[0]
+
+
+@functools.cache
+def _symptom(bug: str) -> str:
+    return clinic.symptom(bug, digits.load_split(), seed=MYSTERY_SEED, check_batch=MYSTERY_CHECK)
+
+
+class _Report(str):
+    def __repr__(self) -> str:
+        return str(self)
+
+
+def symptom(name: str) -> str:
+    """What the run with mystery bug `name` ("A" or "B") shows: the loss at every step, the
+    kernels, the gradient check. It does not name the bug."""
+    if not isinstance(name, str) or name not in MYSTERIES:
+        raise ValueError(f"name must be one of {', '.join(map(repr, MYSTERIES))}, "
+                         f"got {name!r:.40}")
+    return _Report(_symptom(MYSTERIES[name]))
+
+
+def _first_loss_above(bug: str, limit: float) -> int:
+    above = np.flatnonzero(_run(bug) > limit)
+    return int(above[0]) if len(above) else len(_run(bug))
+
+
+def _why_not(bug: str) -> str:
+    """Why `bug` would not give the mysteries' symptoms, in the numbers its own run shows."""
+    if bug == "learning rate too large":
+        return (f"A learning rate too large (lr = {clinic.LARGE_LR:g}) blows the loss up at once "
+                f"(from these weights, past 100 at step {_first_loss_above(bug, 100)}), and its "
+                "gradient check gives 1 everywhere: the gradients are right, the steps too "
+                "long. Compare this run's check, and how its loss moved step by step.")
+    if bug == "sign flipped in the conv backward":
+        return ("A flipped sign shows in the gradient check as -1 in the conv layer only; "
+                "read this run's check again.")
+    if bug == "missing 1/N":
+        return ("Without the 1/N every gradient is N times too large, and the gradient check "
+                f"shows it at once: the check's batch size ({MYSTERY_CHECK}) in every layer. "
+                "This check says 1.")
+    if bug == "all-zero initialisation":
+        return ("All-zero weights leave the loss near ln 10 and the 8 kernels identical (all "
+                "zero) for ever; this loss moves and the kernels differ.")
+    if bug == "initialisation too large":
+        return (f"Weights {clinic.LARGE_SCALE:g} times too large start the loss far above ln 10 "
+                f"(from these weights at {_run(bug)[0]:.3g}); this run starts at about "
+                f"ln 10 = {np.log(cnn.CLASSES):.2f}.")
+    return ("Gradients that are never zeroed are right on the first step, so the check gives 1 "
+            "everywhere; the trouble grows with time, as the summed gradients get longer.")
+
+
+def _mystery(name: str):
+    right = MYSTERIES[name]
+    return right, [Mistake(bug, _why_not(bug)) for bug in clinic.BUGS if bug != right]
+
+
+def _find_the_bug(name: str, answer):
+    if answer is None:  # no run needed to say so
+        return check_choice(None, MYSTERIES[name], clinic.BUGS)
+    right, mistakes = _mystery(name)
+    return BOOK.with_help(f"find_the_bug_{name.lower()}",
+                          check_choice(answer, right, clinic.BUGS, mistakes))
+
+
+def find_the_bug_a(answer):
+    """Name the bug behind mystery A's symptom (one of clinic.BUGS)."""
+    return _find_the_bug("A", answer)
+
+
+def find_the_bug_b(answer):
+    """Name the bug behind mystery B's symptom (one of clinic.BUGS)."""
+    return _find_the_bug("B", answer)
+
+
+def _solve_mystery(name: str) -> Solution:
+    right = MYSTERIES[name]
+    losses, check = _run(right), _symptom(right).splitlines()[-1].split(": ", 1)[1]
+    steps = [f"the gradient check on {MYSTERY_CHECK} digits: {check}"]
+    if right == "missing 1/N":
+        peak = int(np.argmax(losses))
+        steps += [f"every layer's hand-written gradient is {MYSTERY_CHECK} times the finite "
+                  f"difference, and {MYSTERY_CHECK} is the check's batch size: the mean's 1/N "
+                  "was left out",
+                  f"in training, on batches of {clinic.BATCH}, every step is {clinic.BATCH} times "
+                  f"too long: the loss jumped to {losses[peak]:.3g} at step {peak}, and from "
+                  f"step 10 on it never went below {losses[10:].min():.3g}"]
+    else:
+        low = int(np.argmin(losses[:30]))
+        steps += [f"the check passes, so each gradient is right; the loss fell to "
+                  f"{losses[low]:.3g} at step {low}, then rose until the run was stopped at "
+                  f"step {len(losses) - 1} ({losses[-1]:.3g}): steps that grow with time",
+                  "gradients added to the previous ones instead of replacing them do that"]
+    return Solution(tuple(steps), right)
+
+
+BOOK.add("find_the_bug_a", [
+    "Read the gradient check first: which layers are off, and by what factor?",
+    "A factor that is the same in every layer and equals the check's batch size points at "
+    "something the whole batch shares: the mean.",
+], functools.partial(_solve_mystery, "A"))
+BOOK.add("find_the_bug_b", [
+    "The gradient check passes: each single gradient is right. So what goes wrong must build "
+    "up over the steps.",
+    "The loss first falls, then rises more and more. Which bug makes the steps longer with "
+    "time?",
+], functools.partial(_solve_mystery, "B"))
+
 ANSWERS = {"effective_lr": _effective, "distinct_kernels": _identical,
-           "flipped_linear_ratio": _linear}
+           "flipped_linear_ratio": _linear,
+           "find_the_bug_a": functools.partial(_mystery, "A"),
+           "find_the_bug_b": functools.partial(_mystery, "B")}

@@ -1,4 +1,4 @@
-"""lessons_lib.clinic (lesson 10's find-the-bug exercises): each bug shows the symptom the
+"""lessons_lib.clinic (lesson 11 and its find-the-bug exercises): each bug shows the symptom the
 lesson's checkers say it shows, and the gradient check names what is wrong."""
 import numpy as np
 import pytest

@@ -38,7 +38,7 @@ def test_mistakes_figure_titles_each_misread_digit(split, run):
     wrong = np.flatnonzero(read != split.test_y)
     fig = cnn_widgets.mistakes_figure(params, split.test_x, split.test_y, limit=5)
     titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
-    assert titles == [f"{split.test_y[n]}, read {read[n]}" for n in wrong[:5]]
+    assert titles == [f"true {split.test_y[n]}, read {read[n]}" for n in wrong[:5]]
 
 
 def test_confusion_figure_writes_every_nonzero_count():

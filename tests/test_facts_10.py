@@ -54,10 +54,16 @@ def test_every_layer_check_passed_as_shown(nb):
 
 
 def test_scaling_and_the_starting_loss(nb, split):
-    spread = stored_notebooks.output_after(nb, "raw = conv_forward_by_hand(")
-    raw, scaled = map(float, re.search(r"spread: ([\d.]+) on raw counts, ([\d.]+) on scaled",
-                                       spread).groups())
-    assert raw > 5 * scaled and 0.5 < scaled < 2  # "about as much ... many times more"
+    sizes = stored_notebooks.output_after(nb, "def rms(a):")
+    rows = {name: [float(v) for v in values.split()] for name, values in re.findall(
+        r"^(raw counts|scaled input)\s+([\d.\s]+?)$", sizes, re.M)}
+    for size_in, _, size_relu in rows.values():  # He's rule: after the ReLU, about the input's
+        assert 0.6 < size_relu / size_in < 1.4
+    assert rows["raw counts"][2] > 5 * rows["scaled input"][2]  # only scaled input stays near 1
+    assert 0.5 < rows["scaled input"][0] < 2 and 0.5 < rows["scaled input"][2] < 2
+    before, after = map(float, re.search(r"input's ([\d.]+) before the ReLU, ([\d.]+) after",
+                                         sizes).groups())
+    assert 1.5 < before < 2.5 and 0.75 < after < 1.25  # "about 2 ..., about 1 after it"
     start = stored_notebooks.output_after(nb, "start_loss, _ = cnn.loss_and_grads(")
     loss = float(re.search(r"before training ([\d.]+)", start).group(1))
     assert abs(loss - np.log(10)) < 0.02 and "ln 10 = 2.3026" in start
