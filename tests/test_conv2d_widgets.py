@@ -128,7 +128,8 @@ def test_a_rebuilt_explorer_closes_the_one_it_replaces_and_memory_stays_flat():
         explorer = conv2d_widgets.lr_explorer(*args)
     gc.collect()
     assert len(widget_registry) == widgets
-    assert live(slider_figure.SliderFigure) == sliders and live(Figure) <= figures
+    # A figure or two may come and go with other threads of the worker; a leak keeps 25.
+    assert live(slider_figure.SliderFigure) == sliders and live(Figure) <= figures + 3
     assert _resident_mib() - memory < 40, "25 rebuilds grew the kernel's memory"
     before = explorer.image.value
     explorer.sliders["steps"].value = 3  # the live one still redraws
