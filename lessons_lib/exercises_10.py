@@ -258,8 +258,8 @@ def _letters():
         Mistake(float(LETTERS), "The loss is -ln of the right letter's probability, 1/26."),
         Mistake(1 / LETTERS, "That is the probability of the right letter; the loss is -ln of "
                 "it."),
-        Mistake(float(np.log(LETTERS) * LETTERS), "The mean over the batch: each example "
-                "contributes -ln(1/26) once."),
+        Mistake(float(np.log(LETTERS) * LETTERS), "The loss uses only the right letter's "
+                "probability: one -ln(1/26) per example, not one per letter."),
     ]
 
 

@@ -242,8 +242,9 @@ def _solve_mystery(name: str) -> Solution:
     else:
         low = int(np.argmin(losses[:30]))
         steps += [f"the check passes, so each gradient is right; the loss fell to "
-                  f"{losses[low]:.3g} at step {low}, then rose until the run was stopped at "
-                  f"step {len(losses) - 1} ({losses[-1]:.3g}): steps that grow with time",
+                  f"{losses[low]:.3g} at step {low}, then swung higher and higher until the "
+                  f"run was stopped at step {len(losses) - 1} ({losses[-1]:.3g}): steps that "
+                  "grow with time",
                   "gradients added to the previous ones instead of replacing them do that"]
     return Solution(tuple(steps), right)
 

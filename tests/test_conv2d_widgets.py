@@ -2,12 +2,12 @@
 import ctypes
 import gc
 import os
+import weakref
 from pathlib import Path
 
 import numpy as np
 import pytest
 from ipywidgets.widgets.widget import _instances as widget_registry
-from matplotlib.figure import Figure
 
 from lessons_lib import chain_rule_widgets, conv2d, conv2d_widgets, slider_figure
 
@@ -122,14 +122,18 @@ def test_a_rebuilt_explorer_closes_the_one_it_replaces_and_memory_stays_flat():
     del first
     gc.collect()
     # Counted before and after: earlier tests' sliders (other builders) may still be live.
-    widgets, figures, memory = len(widget_registry), live(Figure), _resident_mib()
+    widgets, memory = len(widget_registry), _resident_mib()
     sliders = live(slider_figure.SliderFigure)
+    figures = []  # each rebuild's own figure, held weakly: all but the last must be let go
     for _ in range(25):
         explorer = conv2d_widgets.lr_explorer(*args)
+        figures.append(weakref.ref(explorer.fig))
     gc.collect()
     assert len(widget_registry) == widgets
-    # A figure or two may come and go with other threads of the worker; a leak keeps 25.
-    assert live(slider_figure.SliderFigure) == sliders and live(Figure) <= figures + 3
+    assert live(slider_figure.SliderFigure) == sliders
+    # A leak keeps every one; a loaded worker may still hold the last few a moment (seen: 5).
+    alive = [ref() is not None for ref in figures]
+    assert alive[-1] and sum(alive) <= 12, f"{sum(alive)} of 25 rebuilt figures still alive"
     assert _resident_mib() - memory < 40, "25 rebuilds grew the kernel's memory"
     before = explorer.image.value
     explorer.sliders["steps"].value = 3  # the live one still redraws
