@@ -61,8 +61,9 @@ def test_scaling_and_the_starting_loss(nb, split):
         assert 0.6 < size_relu / size_in < 1 and abs(ratio - size_relu / size_in) < 0.01
     assert rows["raw counts"][2] > 5 * rows["scaled input"][2]  # only scaled input stays near 1
     assert 0.5 < rows["scaled input"][0] < 2 and 0.5 < rows["scaled input"][2] < 2
-    before, after = map(float, re.search(r"input's ([\d.]+) before the ReLU, ([\d.]+) after",
-                                         sizes).groups())
+    found = re.search(r"input's: ([\d.]+) before the ReLU \(the rule expects 2\), ([\d.]+) "
+                      r"after \(it expects 1\)", sizes)
+    before, after = map(float, found.groups())
     assert 1.5 < before < 2.5 and 0.75 < after < 1.25  # "about 2 ..., about 1 after it"
     start = stored_notebooks.output_after(nb, "start_loss, _ = cnn.loss_and_grads(")
     loss = float(re.search(r"before training ([\d.]+)", start).group(1))
