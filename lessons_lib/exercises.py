@@ -203,7 +203,10 @@ def check_number(answer, expected: float, mistakes=(), rel_tol: float = 1e-3,
         return Feedback(WRONG, f"Not quite ({shown}): right size, wrong sign.",
                         "Right size, wrong sign.")
     if not whole and _two_digits(answer, expected):
-        return Feedback(WRONG, f"Close ({shown}): give four significant digits.")
+        if _rounded(answer, expected):
+            return Feedback(WRONG, f"Close ({shown}): give four significant digits.")
+        return Feedback(WRONG, f"Close ({shown}), but more than rounding away from the answer: "
+                        "check each count and input you used (N - 1 where N belongs, say).")
     return Feedback(WRONG, f"Not quite ({shown}). Work through it once more, step by step.")
 
 
@@ -213,6 +216,19 @@ def _two_digits(answer: float, expected: float) -> bool:
         return False
     unit = 10.0 ** (math.floor(math.log10(abs(expected))) - 1)
     return abs(answer - expected) <= unit / 2
+
+
+def _rounded(answer: float, expected: float) -> bool:
+    """The answer looks like expected written with too few digits: it has at most three
+    significant digits, and is expected rounded or cut off at its last digit."""
+    digits = next(d for d in range(1, 18) if float(f"{answer:.{d}g}") == answer)
+    if digits > 3 or answer == 0:
+        return False
+    unit = 10.0 ** (math.floor(math.log10(abs(answer))) - digits + 1)
+    if unit == 0 or not math.isfinite(expected / unit):  # beyond what a float holds
+        return False
+    return any(abs(answer - cut(expected / unit) * unit) <= unit * 1e-6
+               for cut in (round, math.trunc))
 
 
 def check_choice(answer, expected: str, options, mistakes=()) -> Feedback:

@@ -252,6 +252,10 @@ def _letters():
     return right, [
         Mistake(float(np.log(cnn.CLASSES)), "That is the start for 10 digits. With 26 letters "
                 "each starts with probability 1/26."),
+        Mistake(float(np.log(LETTERS - 1)), f"There are {LETTERS} letters, not {LETTERS - 1}: "
+                f"each starts with probability 1/{LETTERS}."),
+        Mistake(float(np.log(LETTERS + 1)), f"There are {LETTERS} letters, not {LETTERS + 1}: "
+                f"each starts with probability 1/{LETTERS}."),
         Mistake(float(np.log10(LETTERS)), "Cross-entropy uses the natural logarithm, ln."),
         Mistake(float(np.log2(LETTERS)), "Cross-entropy uses the natural logarithm, ln, not "
                 "log2."),

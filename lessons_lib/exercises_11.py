@@ -35,6 +35,10 @@ def _effective():
         Mistake(LR, "Without the 1/N every gradient is N times larger, so the same lr takes "
                 "N times longer steps."),
         Mistake(float(BATCH), "Multiply the batch size by the learning rate."),
+        Mistake(LR * clinic.BATCH, f"{clinic.BATCH} is lesson 10's batch size; this run's "
+                f"batches hold {BATCH}."),
+        Mistake(LR * (BATCH - 1), f"The sum over a batch has N = {BATCH} terms, one per example, "
+                f"so it is {BATCH} times the mean, not {BATCH - 1}."),
     ]
 
 

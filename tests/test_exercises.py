@@ -101,6 +101,24 @@ def test_right_to_two_digits_is_close_not_wrong():
     assert "a known slip" in exercises.check_number(0.0557, 1 / 18, slip).message
 
 
+@pytest.mark.parametrize("answer, expected, rounded", [
+    (3.26, 3.2581, False),  # 3.26 is right to the tolerance
+    (3.3, 3.2581, True), (3.25, 3.2581, True),  # rounded, or cut off
+    (1.3, 0.02 * 64, True),
+    (np.log(25), np.log(26), False),  # a count off by one, at full precision
+    (0.02 * 63, 0.02 * 64, False),  # 1.26 has three digits, but 1.28 never rounds to it
+    (3.22, 3.2581, False),
+])
+def test_only_a_rounded_answer_is_asked_for_more_digits(answer, expected, rounded):
+    feedback = exercises.check_number(answer, expected)
+    if answer == 3.26:
+        assert feedback.correct
+        return
+    assert feedback.status == "wrong" and feedback.message.startswith("Close")
+    assert ("four significant digits" in feedback.message) == rounded, feedback
+    assert ("check each count and input" in feedback.message) == (not rounded), feedback
+
+
 # --- Issue 21: answers that attack the checker get a message, never an exception --------------
 
 class _Sized:

@@ -49,6 +49,8 @@ def test_worked_answers_by_hand():
     assert "natural logarithm" in exercises_10.letters_start_loss(np.log10(26)).message
     assert "log2" in exercises_10.letters_start_loss(np.log2(26)).message
     assert "10 digits" in exercises_10.letters_start_loss(np.log(10)).message
+    assert "26 letters, not 25" in exercises_10.letters_start_loss(np.log(25)).message
+    assert "26 letters, not 27" in exercises_10.letters_start_loss(np.log(27)).message
     assert "lesson's network" in exercises_10.wide_parameters(8 * 9 + 8 + 128 * 10 + 10).message
     assert "conv layer alone" in exercises_10.wide_parameters(16 * 25 + 16).message
     unpadded = 16 * 25 + 16 + 16 * 2 * 2 * 10 + 10  # 5x5 without padding: 4x4 maps, pooled 2x2
