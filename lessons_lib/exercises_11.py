@@ -96,7 +96,9 @@ def _solve_identical():
                      "so every map gets the same blame back, and every kernel the same "
                      "gradient: they take equal steps",
                      f"after {EQUAL_EPOCHS} epochs the kernels have moved (largest |weight| "
-                     f"{largest:.3f}) but there are {right} different one(s)"), right)
+                     f"{largest:.3f}) but "
+                     + (f"all {cnn.KERNELS} are still equal: 1 different kernel" if right == 1
+                        else f"there are {right} different kernels")), right)
 
 
 BOOK.add("distinct_kernels", [

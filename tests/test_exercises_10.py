@@ -37,6 +37,8 @@ def test_the_expected_answers_are_autograd_s():
     ("strided_kernel_grad", lambda x, dy: strided_by_autograd(x, dy)[:, :, ::-1, ::-1],
      "flip"),
     ("strided_kernel_grad", lambda x, dy: strided_by_autograd(x[:1], dy[:1]), "first example"),
+    ("strided_kernel_grad", lambda x, dy: exercises_10._strided_rule(x, dy, stride=1),
+     "step 2 through x"),
 ])
 def test_slips_are_named(name, slip, words):
     feedback = getattr(exercises_10, name)(slip)
@@ -70,3 +72,10 @@ def test_feedback_never_shows_a_whole_expected_array():
     assert "an array of shape" in feedback.message and "[[" not in feedback.message
     feedback = exercises_10.strided_kernel_grad(lambda x, dy: strided_by_autograd(x, dy) * 2)
     assert "an array of shape" in feedback.message and "[[" not in feedback.message
+
+
+def test_the_stride_1_nudge_does_not_give_the_solution_s_slice():
+    feedback = exercises_10.strided_kernel_grad(
+        lambda x, dy: exercises_10._strided_rule(x, dy, stride=1))
+    assert "starts at input (2i, 2j)" in feedback.message, feedback
+    assert ":2]" not in feedback.message and "2*ho" not in feedback.message, feedback

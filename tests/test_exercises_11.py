@@ -24,6 +24,12 @@ def test_the_answers_come_from_the_runs():
     assert abs(right["lin_w"] - 1) < 1e-6
 
 
+def test_the_count_of_kernels_reads_as_english():
+    last = repr(exercises_11.solution("distinct_kernels")).splitlines()[-2]
+    assert last.endswith("all 8 are still equal: 1 different kernel"), last
+    assert "one(s)" not in last
+
+
 def test_slips_are_diagnosed():
     assert "multiply" in exercises_11.effective_lr(0.02 / 64).message
     assert "hold 64" in exercises_11.effective_lr(0.02 * 32).message  # lesson 10's batches
