@@ -69,9 +69,15 @@ def test_ties_go_to_the_first_maximum_as_in_pytorch():
 
 def test_feedback_never_shows_a_whole_expected_array():
     feedback = exercises_10.overlapping_pool_backward(lambda x, dy: np.zeros_like(x))
-    assert "an array of shape" in feedback.message and "[[" not in feedback.message
+    assert "the shape is right (4x4)" in feedback.message and "[[" not in feedback.message
+    assert feedback.message.count("expected ") == 1, feedback  # one entry, not several
     feedback = exercises_10.strided_kernel_grad(lambda x, dy: strided_by_autograd(x, dy) * 2)
-    assert "an array of shape" in feedback.message and "[[" not in feedback.message
+    assert "the shape is right (2x1x3x3)" in feedback.message and "[[" not in feedback.message
+
+
+def test_a_flipped_kernel_gradient_is_a_wrong_sign():
+    feedback = exercises_10.strided_kernel_grad(lambda x, dy: -strided_by_autograd(x, dy))
+    assert "right size, wrong sign" in feedback.message, feedback
 
 
 def test_the_stride_1_nudge_does_not_give_the_solution_s_slice():
