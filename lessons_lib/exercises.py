@@ -15,6 +15,7 @@ here without running the answer's own code; anything else is read in lessons_lib
 separate process under its time limit. A slip is named only if its value is the answer's; when
 two slips give that value, both are named.
 """
+import difflib
 import math
 import numbers
 from dataclasses import dataclass
@@ -307,17 +308,22 @@ class Hints:
         return tuple(self._hints)
 
     def _known(self, name) -> str:
-        if name not in self._hints:
-            raise ValueError(f"name must be one of {', '.join(map(repr, self._hints))}; "
-                             f"got {name!r}")
+        """name, if it is one of this book's exercises; else an error that lists them all."""
+        if not isinstance(name, str) or name not in self._hints:
+            guess = difflib.get_close_matches(name, self._hints, n=1) if isinstance(
+                name, str) else []
+            guess = f" (did you mean {guess[0]!r}?)" if guess else ""
+            raise ValueError(f"{self.module} has no exercise {name!r:.40}{guess}: name must be "
+                             f"one of {', '.join(map(repr, self._hints))}")
         return name
 
     def hint(self, name: str, number: int = 1) -> str:
         hints = self._hints[self._known(name)]
         if isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= len(
                 hints):
-            raise ValueError(f"number must be a whole number from 1 to {len(hints)}, "
-                             f"got {number!r}")
+            raise ValueError(f"{name!r} has {len(hints)} hints, so number must be a whole "
+                             f"number from 1 to {len(hints)}, got {number!r:.40}; after the "
+                             f"last, {self.module}.solution({name!r}) works it through")
         more = (f"\n(Next: {self.module}.hint({name!r}, {number + 1}).)" if number < len(hints)
                 else f"\n(Still stuck? {self.module}.solution({name!r}) works it through.)")
         return _Text(f"Hint {number} of {len(hints)}: {hints[number - 1]}{more}")

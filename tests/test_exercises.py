@@ -52,6 +52,21 @@ def test_hints_book_gives_hints_in_order_then_the_solution():
         book.add("half", ["only one"], lambda: None)
 
 
+def test_asking_for_a_hint_that_is_not_there_says_what_is():
+    book = exercises.Hints("exercises_99")
+    for name in ("double", "triple"):
+        book.add(name, ["Think of it.", "Multiply."], lambda: exercises.Solution(("6",), 6))
+    with pytest.raises(ValueError, match="exercises_99 has no exercise 'dubble' "
+                       r"\(did you mean 'double'\?\): name must be one of 'double', 'triple'"):
+        book.solution("dubble")
+    with pytest.raises(ValueError, match="has no exercise \\['double'\\]"):  # not unhashable
+        book.hint(["double"])
+    with pytest.raises(ValueError, match=r"'double' has 2 hints, so number must be a whole "
+                       r"number from 1 to 2, got 3; after the last, "
+                       r"exercises_99.solution\('double'\) works it through"):
+        book.hint("double", 3)
+
+
 
 @pytest.mark.parametrize("answer, status, words", [
     (Fraction(1, 2), "correct", "Correct"),
