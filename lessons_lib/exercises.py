@@ -15,6 +15,7 @@ here without running the answer's own code; anything else is read in lessons_lib
 separate process under its time limit. A slip is named only if its value is the answer's; when
 two slips give that value, both are named.
 """
+import difflib
 import math
 import numbers
 from dataclasses import dataclass
@@ -203,7 +204,10 @@ def check_number(answer, expected: float, mistakes=(), rel_tol: float = 1e-3,
         return Feedback(WRONG, f"Not quite ({shown}): right size, wrong sign.",
                         "Right size, wrong sign.")
     if not whole and _two_digits(answer, expected):
-        return Feedback(WRONG, f"Close ({shown}): give four significant digits.")
+        if _rounded(answer, expected):
+            return Feedback(WRONG, f"Close ({shown}): give four significant digits.")
+        return Feedback(WRONG, f"Close ({shown}), but more than rounding away from the answer: "
+                        "check each count and input you used (N - 1 where N belongs, say).")
     return Feedback(WRONG, f"Not quite ({shown}). Work through it once more, step by step.")
 
 
@@ -213,6 +217,19 @@ def _two_digits(answer: float, expected: float) -> bool:
         return False
     unit = 10.0 ** (math.floor(math.log10(abs(expected))) - 1)
     return abs(answer - expected) <= unit / 2
+
+
+def _rounded(answer: float, expected: float) -> bool:
+    """The answer looks like expected written with too few digits: it has at most three
+    significant digits, and is expected rounded or cut off at its last digit."""
+    digits = next(d for d in range(1, 18) if float(f"{answer:.{d}g}") == answer)
+    if digits > 3 or answer == 0:
+        return False
+    unit = 10.0 ** (math.floor(math.log10(abs(answer))) - digits + 1)
+    if unit == 0 or not math.isfinite(expected / unit):  # beyond what a float holds
+        return False
+    return any(abs(answer - cut(expected / unit) * unit) <= unit * 1e-6
+               for cut in (round, math.trunc))
 
 
 def check_choice(answer, expected: str, options, mistakes=()) -> Feedback:
@@ -291,17 +308,22 @@ class Hints:
         return tuple(self._hints)
 
     def _known(self, name) -> str:
-        if name not in self._hints:
-            raise ValueError(f"name must be one of {', '.join(map(repr, self._hints))}; "
-                             f"got {name!r}")
+        """name, if it is one of this book's exercises; else an error that lists them all."""
+        if not isinstance(name, str) or name not in self._hints:
+            guess = difflib.get_close_matches(name, self._hints, n=1) if isinstance(
+                name, str) else []
+            guess = f" (did you mean {guess[0]!r}?)" if guess else ""
+            raise ValueError(f"{self.module} has no exercise {name!r:.40}{guess}: name must be "
+                             f"one of {', '.join(map(repr, self._hints))}")
         return name
 
     def hint(self, name: str, number: int = 1) -> str:
         hints = self._hints[self._known(name)]
         if isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= len(
                 hints):
-            raise ValueError(f"number must be a whole number from 1 to {len(hints)}, "
-                             f"got {number!r}")
+            raise ValueError(f"{name!r} has {len(hints)} hints, so number must be a whole "
+                             f"number from 1 to {len(hints)}, got {number!r:.40}; after the "
+                             f"last, {self.module}.solution({name!r}) works it through")
         more = (f"\n(Next: {self.module}.hint({name!r}, {number + 1}).)" if number < len(hints)
                 else f"\n(Still stuck? {self.module}.solution({name!r}) works it through.)")
         return _Text(f"Hint {number} of {len(hints)}: {hints[number - 1]}{more}")

@@ -147,8 +147,7 @@ STRIDED_SLIPS = [
     ("the first example's gradient only", lambda x, dy: _strided_rule(x[:1], dy[:1]),
      "The same kernel slides over every image of the batch: add over all of them."),
     ("the stride-1 patches", lambda x, dy: _strided_rule(x, dy, stride=1),
-     "Output (i, j) saw the input from row 2*i, column 2*j: step 2 through x, e.g. "
-     "x[:, :, a:a + 2*ho - 1:2, b:b + 2*wo - 1:2]."),
+     "Output (i, j) starts at input (2i, 2j), not (i, j): step 2 through x."),
     ("the flipped kernel gradient", lambda x, dy: _strided_rule(x, dy, flip=True),
      "The flip belongs to the input's gradient. Weight (a, b) multiplied the pixel a rows and "
      "b columns from each output's corner: pair it with that pixel."),
@@ -252,6 +251,10 @@ def _letters():
     return right, [
         Mistake(float(np.log(cnn.CLASSES)), "That is the start for 10 digits. With 26 letters "
                 "each starts with probability 1/26."),
+        Mistake(float(np.log(LETTERS - 1)), f"There are {LETTERS} letters, not {LETTERS - 1}: "
+                f"each starts with probability 1/{LETTERS}."),
+        Mistake(float(np.log(LETTERS + 1)), f"There are {LETTERS} letters, not {LETTERS + 1}: "
+                f"each starts with probability 1/{LETTERS}."),
         Mistake(float(np.log10(LETTERS)), "Cross-entropy uses the natural logarithm, ln."),
         Mistake(float(np.log2(LETTERS)), "Cross-entropy uses the natural logarithm, ln, not "
                 "log2."),

@@ -35,6 +35,10 @@ def _effective():
         Mistake(LR, "Without the 1/N every gradient is N times larger, so the same lr takes "
                 "N times longer steps."),
         Mistake(float(BATCH), "Multiply the batch size by the learning rate."),
+        Mistake(LR * clinic.BATCH, f"{clinic.BATCH} is lesson 10's batch size; this run's "
+                f"batches hold {BATCH}."),
+        Mistake(LR * (BATCH - 1), f"The sum over a batch has N = {BATCH} terms, one per example, "
+                f"so it is {BATCH} times the mean, not {BATCH - 1}."),
     ]
 
 
@@ -92,7 +96,9 @@ def _solve_identical():
                      "so every map gets the same blame back, and every kernel the same "
                      "gradient: they take equal steps",
                      f"after {EQUAL_EPOCHS} epochs the kernels have moved (largest |weight| "
-                     f"{largest:.3f}) but there are {right} different one(s)"), right)
+                     f"{largest:.3f}) but "
+                     + (f"all {cnn.KERNELS} are still equal: 1 different kernel" if right == 1
+                        else f"there are {right} different kernels")), right)
 
 
 BOOK.add("distinct_kernels", [

@@ -7,8 +7,8 @@ Feedback that names the failing case.
     run_learner(function, args)  -> (result, None) or (None, what went wrong)
     check_function(function, cases, slips)  -> Feedback
 
-A slip is named only when it explains every failing case; otherwise the feedback puts the first
-failing case's expected and got side by side, with the entries that differ.
+A slip is named only when it explains every failing case, and so is a flipped sign; otherwise the
+feedback names the first failing case, and there the wrong shape or the first entry that differs.
 """
 import functools
 import math
@@ -220,31 +220,45 @@ def _judge(results, cases, slips) -> Feedback:
     if named:
         return Feedback(WRONG, f"Case {case.label}: " + " Or: ".join(t for _, t in named),
                         " Or: ".join(what for what, _ in named))
+    if all(_flipped(results[n], cases[n].expected) for n in wrong):
+        return Feedback(WRONG, f"Case {case.label}: right size, wrong sign (every number is the "
+                        "right one times -1).", "Right size, wrong sign.")
     return Feedback(WRONG, f"Case {case.label}: "
                     f"{_difference(np.asarray(case.expected, dtype=float), results[wrong[0]])}.")
 
 
+def _flipped(got: np.ndarray, want) -> bool:
+    """got is -want, and want is not all zero (then -want would be want)."""
+    want = np.asarray(want, dtype=float)
+    return bool(np.any(want != 0)) and _matches(-np.asarray(got, dtype=float), want)
+
+
 def _difference(want: np.ndarray, got: np.ndarray) -> str:
-    """Expected and got side by side, with enough digits that the entries that differ differ."""
+    """Where got and want part: their shapes, or the first entry that differs, with enough
+    digits that the two differ. Only one expected number is shown, never a whole array."""
     if want.shape != got.shape:
-        return f"expected {_shown(want, 4)}, got {_shown(got, 4)}"
+        return f"expected {_shown(want, 4, values=False)}, got {_shown(got, 4)}"
     differ = np.argwhere(~np.isclose(got, want, rtol=1e-4, atol=1e-9))
-    digits = next((d for d in range(4, 18) if all(
-        readable(float(want[tuple(i)]), d) != readable(float(got[tuple(i)]), d)
-        for i in differ[:3])), 17)
-    text = f"expected {_shown(want, digits)}, got {_shown(got, digits)}"
-    if want.ndim:
-        text += f"; {len(differ)} of {want.size} entries differ, " + "; ".join(
-            f"at {list(map(int, i))} expected {readable(float(want[tuple(i)]), digits)}, got "
-            f"{readable(float(got[tuple(i)]), digits)}" for i in differ[:3])
-    return text
+    first = tuple(differ[0])
+    digits = next((d for d in range(4, 18) if readable(float(want[first]), d) != readable(
+        float(got[first]), d)), 17)
+    pair = f"expected {readable(float(want[first]), digits)}, got " \
+        f"{readable(float(got[first]), digits)}"
+    if not want.ndim:
+        return pair
+    count = (f"1 of {want.size} entries differs, at" if len(differ) == 1 else
+             f"{len(differ)} of {want.size} entries differ, first at")
+    return f"the shape is right ({_shape(want)}); {count} {list(map(int, first))}: {pair}"
 
 
-def _shown(array: np.ndarray, digits: int) -> str:
+def _shape(array: np.ndarray) -> str:
+    return f"{array.size} numbers" if array.ndim == 1 else "x".join(map(str, array.shape))
+
+
+def _shown(array: np.ndarray, digits: int, values: bool = True) -> str:
     if array.ndim == 0:
         return readable(float(array), digits)
-    shape = f"{array.size} numbers" if array.ndim == 1 else "shape " + "x".join(
-        map(str, array.shape))
-    if array.size <= 9:
+    shape = _shape(array) if array.ndim == 1 else "shape " + _shape(array)
+    if values and array.size <= 9:
         return f"{readable(array.tolist(), digits)} ({shape})"
     return f"an array of {shape}"

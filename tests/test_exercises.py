@@ -52,6 +52,21 @@ def test_hints_book_gives_hints_in_order_then_the_solution():
         book.add("half", ["only one"], lambda: None)
 
 
+def test_asking_for_a_hint_that_is_not_there_says_what_is():
+    book = exercises.Hints("exercises_99")
+    for name in ("double", "triple"):
+        book.add(name, ["Think of it.", "Multiply."], lambda: exercises.Solution(("6",), 6))
+    with pytest.raises(ValueError, match="exercises_99 has no exercise 'dubble' "
+                       r"\(did you mean 'double'\?\): name must be one of 'double', 'triple'"):
+        book.solution("dubble")
+    with pytest.raises(ValueError, match="has no exercise \\['double'\\]"):  # not unhashable
+        book.hint(["double"])
+    with pytest.raises(ValueError, match=r"'double' has 2 hints, so number must be a whole "
+                       r"number from 1 to 2, got 3; after the last, "
+                       r"exercises_99.solution\('double'\) works it through"):
+        book.hint("double", 3)
+
+
 
 @pytest.mark.parametrize("answer, status, words", [
     (Fraction(1, 2), "correct", "Correct"),
@@ -99,6 +114,24 @@ def test_right_to_two_digits_is_close_not_wrong():
     assert "four significant" not in exercises.check_number(27, 26, whole=True).message
     slip = [exercises.Mistake(0.0557, "a known slip")]
     assert "a known slip" in exercises.check_number(0.0557, 1 / 18, slip).message
+
+
+@pytest.mark.parametrize("answer, expected, rounded", [
+    (3.26, 3.2581, False),  # 3.26 is right to the tolerance
+    (3.3, 3.2581, True), (3.25, 3.2581, True),  # rounded, or cut off
+    (1.3, 0.02 * 64, True),
+    (np.log(25), np.log(26), False),  # a count off by one, at full precision
+    (0.02 * 63, 0.02 * 64, False),  # 1.26 has three digits, but 1.28 never rounds to it
+    (3.22, 3.2581, False),
+])
+def test_only_a_rounded_answer_is_asked_for_more_digits(answer, expected, rounded):
+    feedback = exercises.check_number(answer, expected)
+    if answer == 3.26:
+        assert feedback.correct
+        return
+    assert feedback.status == "wrong" and feedback.message.startswith("Close")
+    assert ("four significant digits" in feedback.message) == rounded, feedback
+    assert ("check each count and input" in feedback.message) == (not rounded), feedback
 
 
 # --- Issue 21: answers that attack the checker get a message, never an exception --------------

@@ -24,8 +24,16 @@ def test_the_answers_come_from_the_runs():
     assert abs(right["lin_w"] - 1) < 1e-6
 
 
+def test_the_count_of_kernels_reads_as_english():
+    last = repr(exercises_11.solution("distinct_kernels")).splitlines()[-2]
+    assert last.endswith("all 8 are still equal: 1 different kernel"), last
+    assert "one(s)" not in last
+
+
 def test_slips_are_diagnosed():
     assert "multiply" in exercises_11.effective_lr(0.02 / 64).message
+    assert "hold 64" in exercises_11.effective_lr(0.02 * 32).message  # lesson 10's batches
+    assert "64 terms" in exercises_11.effective_lr(0.02 * 63).message
     assert "own gradient" in exercises_11.distinct_kernels(8).message
     assert "missing 1/N" in exercises_11.flipped_linear_ratio(8).message
     assert "dx, is untouched" in exercises_11.flipped_linear_ratio(-1).message

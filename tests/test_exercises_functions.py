@@ -308,9 +308,39 @@ def test_the_difference_is_shown_not_cut_off():
         return share
     feedback = exercises_06.towards_zero(last_entry_off)
     assert feedback.status == "wrong", feedback
-    assert "entries differ, at [" in feedback.message, feedback
-    want, got = feedback.message.split("expected ")[2].split(", got ")[:2]
-    assert want != got.split(";")[0]
+    assert "1 of 9 entries differs, at [2, 2]" in feedback.message, feedback
+    want, got = feedback.message.split("expected ")[1].split(", got ")[:2]
+    assert want != got.split(". Stuck?")[0]
+
+
+def _matrix_cases():
+    return [exercises_functions.Case(f"a {n}x{n} matrix", lambda n=n: (np.arange(n * n,
+            dtype=float).reshape(n, n) + 1,), np.arange(n * n, dtype=float).reshape(n, n) + 1)
+            for n in (2, 4)]
+
+
+def test_same_shape_says_so_and_shows_one_expected_entry():
+    def off(a):
+        a = a.copy()
+        a[0, 1] += 0.5
+        a[1, 0] -= 0.5
+        return a
+    feedback = exercises_functions.check_function(off, _matrix_cases())
+    assert feedback.message == ("Case a 2x2 matrix: the shape is right (2x2); 2 of 4 entries "
+                                "differ, first at [0, 1]: expected 2, got 2.5."), feedback
+    wrong_shape = exercises_functions.check_function(lambda a: a[:1], _matrix_cases())
+    assert wrong_shape.message == ("Case a 2x2 matrix: expected an array of shape 2x2, got "
+                                   "[[1, 2]] (shape 1x2)."), wrong_shape
+
+
+def test_a_flipped_sign_is_named_on_arrays():
+    feedback = exercises_functions.check_function(lambda a: -a, _matrix_cases())
+    assert "right size, wrong sign" in feedback.message, feedback
+    assert feedback.slip == "Right size, wrong sign."
+    # flipped on one case only: not a sign slip, and the difference is shown
+    feedback = exercises_functions.check_function(lambda a: -a if len(a) == 2 else a + 1,
+                                                  _matrix_cases())
+    assert "wrong sign" not in feedback.message and "the shape is right" in feedback.message
 
 
 def test_a_train_step_is_right_with_grad_mode_off_in_an_earlier_cell():
