@@ -18,23 +18,28 @@ ROOT = Path(__file__).resolve().parents[1]
 BUDGET_S = {"08": 20.0}
 
 
-def seconds(path: Path) -> float:
+def seconds(path: Path) -> list[float]:
+    """Each cell's time, in order."""
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(nb, timeout=600, kernel_name="python3",
                             resources={"metadata": {"path": str(path.parent)}})
+    times = []
     with client.setup_kernel():
-        start = time.perf_counter()
         for index, cell in enumerate(nb.cells):
+            start = time.perf_counter()
             client.execute_cell(cell, index)
-        return time.perf_counter() - start
+            times.append(time.perf_counter() - start)
+    return times
 
 
 def main(names: list[str]) -> None:
     paths = [Path(n).resolve() for n in names] or sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
     over = []
     for path in paths:
-        took, budget = seconds(path), BUDGET_S.get(path.name[:2], 10.0)
-        print(f"{path.name:34s} {took:6.1f} s   (budget {budget:.0f} s)", flush=True)
+        cells, budget = seconds(path), BUDGET_S.get(path.name[:2], 10.0)
+        took, slowest = sum(cells), max(range(len(cells)), key=cells.__getitem__)
+        print(f"{path.name:34s} {took:6.1f} s   (budget {budget:.0f} s; slowest: cell "
+              f"{slowest}, {cells[slowest]:.1f} s)", flush=True)
         if took > budget:
             over.append(path.name)
     print("every lesson within its budget" if not over else f"over budget: {', '.join(over)}")
