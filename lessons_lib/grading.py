@@ -131,6 +131,18 @@ def _mount_points() -> list:
     return [re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), t) for t in targets]
 
 
+def _holds_the_grader(folder: str) -> bool:
+    """Whether `folder` holds the Python or the lessons_lib the learner's process runs (a
+    repository cloned under /tmp, say): hiding it would hide them too. Such a temporary folder
+    stays visible, read-only like every other mount; the class and stage folders are hidden
+    whatever it holds."""
+    needed = {sys.prefix, sys.base_prefix, os.path.realpath(sys.executable),
+              str(Path(__file__).resolve().parent)}
+    folder = os.path.realpath(folder)
+    return any(os.path.realpath(n) == folder or os.path.realpath(n).startswith(folder + os.sep)
+               for n in needed)
+
+
 def _isolate(report_fd: int, own: str, hide: list, notebooks: list) -> None:
     """Root only, inside fresh mount and PID namespaces (made by `unshare`): keep this learner's
     copy `own` writable and open as the working directory, make every other mount read-only, hide
@@ -341,8 +353,9 @@ def grade_class(class_dir, seconds: float = 120, jobs: int | None = None, hide=(
         raise ValueError("isolate=True needs root on Linux with unshare and mount")
     stage = Path(tempfile.mkdtemp(prefix="grading-"))
     os.chmod(stage, 0o711)
-    hidden = [str(Path(class_dir).resolve()), str(stage), tempfile.gettempdir(), "/var/tmp",
-              "/dev/shm", *(str(Path(h).resolve()) for h in hide)]
+    private = [str(Path(class_dir).resolve()), str(stage), *(str(Path(h).resolve()) for h in hide)]
+    hidden = private + [t for t in (str(Path(tempfile.gettempdir()).resolve()), "/var/tmp",
+                                    "/dev/shm") if not _holds_the_grader(t)]
     try:
         results, lock, queue = [], threading.Lock(), list(enumerate(learners.items()))
 

@@ -1,6 +1,7 @@
 """lessons_lib.grading: a synthetic class, with known answers and hostile notebooks, graded."""
 import json
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -141,3 +142,12 @@ def test_bad_arguments_are_named(tmp_path, bad, message):
     arguments = {"class_dir": tmp_path, **bad}
     with pytest.raises((ValueError, TypeError), match=message):
         grading.grade_class(**arguments)
+
+
+def test_a_temporary_folder_that_holds_the_grader_is_not_hidden_from_it():
+    """A repository cloned under /tmp: hiding /tmp would hide the Python and lessons_lib that
+    each learner's process runs, and every learner would be graded as an error."""
+    assert grading._holds_the_grader(sys.prefix)
+    assert grading._holds_the_grader(str(Path(grading.__file__).resolve().parents[1]))
+    assert grading._holds_the_grader(os.path.dirname(os.path.realpath(sys.executable)))
+    assert not grading._holds_the_grader(str(Path(grading.__file__).resolve().parent / "data"))
