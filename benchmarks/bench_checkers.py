@@ -20,6 +20,7 @@ from lessons_lib import (
     exercises_03,
     exercises_05,
     exercises_06,
+    tiny_autograd,
 )
 
 
@@ -44,7 +45,8 @@ RIGHT = {
     "02 training_step (4 forks)": (exercises_02.training_step, _step),
     "03 chain_gradient": (exercises_03.chain_gradient,
                           lambda x, w, b, y: 4 * ((w * x + b) ** 2 - y) * (w * x + b) * x),
-    "05 relu_rule": (exercises_05.relu_rule, lambda d, g: (d > 0) * g),
+    "05 relu_backward": (exercises_05.relu_backward, lambda a, g: (a > 0) * g),
+    "05 backward_pass": (exercises_05.backward_pass, tiny_autograd.backward_pass),
     "06 towards_zero": (exercises_06.towards_zero, exercises_06._written_out),
 }
 

@@ -1,12 +1,14 @@
 """Project files that nothing else exercises: environment.yml, pyproject's dependency policy,
 the library's layout rule, and ruff over the code."""
 import ast
+import importlib.util
 import json
 import re
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -126,3 +128,13 @@ def test_the_layout_check_sees_a_widget_import(tmp_path):
     module.write_text("from lessons_lib.conv2d_widgets import KERNEL\n"
                       "from lessons_lib import slider_figure\n")
     assert widget_imports(module) == {"lessons_lib.conv2d_widgets", "lessons_lib.slider_figure"}
+
+
+@pytest.mark.parametrize("script", sorted(p.name for p in (ROOT / "benchmarks").glob("bench_*.py")))
+def test_every_benchmark_still_loads(script):
+    """A benchmark is run by hand, not by the tests: loading it (its imports and the library names
+    it uses, nothing timed) catches the renames that would break it unseen."""
+    spec = importlib.util.spec_from_file_location(script[:-3], ROOT / "benchmarks" / script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert callable(getattr(module, "main", None)), f"{script} has no main()"
