@@ -55,7 +55,8 @@ def inside_figure(params_by_title, x, y):
         report = reports[title]
         conv = cnn.conv_forward(x, params.conv_w, params.conv_b).ravel()
         ax = plotting.style(axes[0][column], f"{title}\n{report['share at or below 0']:.1%} at "
-                            f"or below 0, {report['dead kernels']} dead", "conv output", "")
+                            f"or below 0, {report['dead kernels']} dead", "conv output",
+                            "how many outputs" if column == 0 else "")
         ax.hist(conv, bins=40, color=plotting.BLUE)
         ax.axvline(0, color=plotting.RED, linewidth=1.5)
         ax.set_yticks([])

@@ -165,7 +165,7 @@ def training_slider(run, split) -> SliderFigure:
         pictures.append(ax.imshow(kernels[0][k], cmap=plotting.DIVERGING, vmin=-limit,
                                   vmax=limit))
     curve = plotting.style(fig.add_subplot(grid[:, 5]), "Batch loss and test accuracy",
-                           "training step", "loss / accuracy")
+                           "training step", "loss; accuracy (1 = 100%)")
     losses = run.losses
     curve.plot(np.arange(1, len(losses) + 1), losses, color=plotting.BLUE, linewidth=1,
                label="batch loss")
