@@ -9,6 +9,7 @@ import pytest
 import torch
 
 from lessons_lib import exercises
+from tests import hostile
 
 
 def test_check_number_statuses():
@@ -136,21 +137,7 @@ def test_only_a_rounded_answer_is_asked_for_more_digits(answer, expected, rounde
 
 # --- Issue 21: answers that attack the checker get a message, never an exception --------------
 
-class _Sized:
-    size = 1  # looks like a one-element array, but has no .item()
-
-
-class _LoopingFloat(float):
-    def __float__(self):
-        while True:
-            pass
-
-
-class _RaisingProperty:
-    @property
-    def size(self):
-        raise RuntimeError("a property that raises")
-
+class _RaisingProperty(hostile.RaisingSize):
     @property
     def __class__(self):
         raise RuntimeError("a __class__ that raises")
@@ -167,22 +154,14 @@ class _Metaclassed(metaclass=_LyingMeta):
     pass
 
 
-class _Liar(str):
-    def __eq__(self, other):
-        return True
-
-    __hash__ = str.__hash__
-
-    def strip(self, *args):
-        return self
-
+class _Liar(hostile.Liar):
     def lower(self):
         return self
 
 
 @pytest.mark.parametrize("make", [
-    lambda: torch.empty((), device="meta"), lambda: torch.empty(1, device="meta"), _Sized,
-    lambda: _LoopingFloat(0.5), _RaisingProperty, lambda: torch.tensor([0.5 + 1j]),
+    lambda: torch.empty((), device="meta"), lambda: torch.empty(1, device="meta"), hostile.Sized,
+    lambda: hostile.LoopingFloat(0.5), _RaisingProperty, lambda: torch.tensor([0.5 + 1j]),
     lambda: np.array([object()]), lambda: np.array(["0.5"]),
     lambda: torch.tensor(0.5).to_sparse(), lambda: 10**5000, lambda: Fraction(10**400, 3),
     _Metaclassed,
@@ -210,8 +189,8 @@ class _Half:
 def test_check_choice_refuses_text_that_compares_equal_to_anything():
     feedback = exercises.check_choice(_Liar("b"), "a", ["a", "b"])
     assert feedback.status == "wrong" and "kind of str" in feedback.message, feedback
-    for hostile in (_RaisingProperty(), _Metaclassed(), _LoopingFloat(1.0)):
-        assert exercises.check_choice(hostile, "a", ["a", "b"]).status == "wrong"
+    for answer in (_RaisingProperty(), _Metaclassed(), hostile.LoopingFloat(1.0)):
+        assert exercises.check_choice(answer, "a", ["a", "b"]).status == "wrong"
     assert exercises.check_choice(np.str_("a"), "a", ["a", "b"]).correct
 
 

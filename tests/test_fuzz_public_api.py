@@ -95,6 +95,7 @@ from lessons_lib import (
     tiny_autograd,
     validation,
 )
+from tests import hostile
 
 SLOW_S = 10.0  # a hang detector; the machines that run the suite are shared and loaded
 NAN, INF = float("nan"), float("inf")
@@ -251,35 +252,11 @@ SANDBOX = importlib.import_module("lessons_lib.sandbox")
 
 # Hostile answers and functions (issue 21): objects whose own code misbehaves, and functions
 # that attack the checker. A checker must answer each with Feedback, in time, changing nothing.
-class _Sized:
-    size = 1  # looks like a one-element array, but has no .item()
-
-
-class _LoopingFloat(float):
-    def __float__(self):
-        while True:
-            pass
-
-
-class _RaisingProperties:  # (a raising __class__ and a metaclass whose == raises are in
-    @property                  # tests/test_exercises.py: they break Hypothesis itself)
-    def size(self):
-        raise RuntimeError("a property that raises")
-
-
-class _Liar(str):
-    def __eq__(self, other):
-        return True
-
-    __hash__ = str.__hash__
-
-    def strip(self, *args):
-        return self
-
-
+# (A raising __class__ and a metaclass whose == raises are in tests/test_exercises.py: they break
+# Hypothesis itself.)
 HOSTILE_ANSWERS = st.sampled_from([
-    lambda: torch.empty((), device="meta"), _Sized, lambda: _LoopingFloat(0.5),
-    _RaisingProperties, lambda: _Liar("a"), lambda: 10**5000,
+    lambda: torch.empty((), device="meta"), hostile.Sized, lambda: hostile.LoopingFloat(0.5),
+    hostile.RaisingSize, lambda: hostile.Liar("a"), lambda: 10**5000,
     lambda: torch.tensor(0.5).to_sparse(), lambda: np.array([object()]),
 ]).map(lambda make: make())
 
@@ -341,7 +318,7 @@ HOSTILE_FUNCTIONS = st.sampled_from([
     _loops, _exits, _exits_hard, _patches_the_judge, _changes_state, _raises_bad_error,
     lambda *args: _LoopingArray(), lambda *args: torch.empty(3, device="meta"),
     lambda *args: np.ones(10**6), lambda *args: print("0.5"), lambda *args: [[[]]] * 3,
-    lambda *args: _Sized(), lambda *args: _RaisingProperties(),
+    lambda *args: hostile.Sized(), lambda *args: hostile.RaisingSize(),
 ])
 
 
