@@ -1,5 +1,7 @@
 """Lesson 05's checkers: the library's own piece passes, each known slip gets its own diagnosis,
 and every exercise has hints and a computed worked solution that the checker accepts."""
+import time
+
 import numpy as np
 import pytest
 
@@ -141,6 +143,23 @@ def test_rules_are_checked_on_0d_and_2d_arrays():
 def test_topo_order_timeout_and_another_valid_order():
     assert "Is seen a list?" in repr(exercises_05.topo_order(slow_order))
     assert exercises_05.topo_order(parents_other_way).correct
+
+
+def test_a_walk_that_grows_like_the_square_is_caught_on_any_machine_speed():
+    """On a fast machine the list-`seen` walk ends within the time limit: the checker then
+    compares its time on the whole chain with its time on a quarter of it."""
+    root, quarter = exercises_05._long_chain()
+    size = {id(root): 20_001, id(quarter): 5_001}
+
+    def like_the_square(value):
+        time.sleep(2e-10 * size[id(value)] ** 2)  # 0.08 s on the whole chain, 0.005 s on 1/4
+
+    def like_the_size(value):
+        time.sleep(5e-6 * size[id(value)])  # 0.1 s and 0.025 s
+
+    assert exercises_05._grows_like_the_square(like_the_square, root, quarter)
+    assert not exercises_05._grows_like_the_square(like_the_size, root, quarter)
+    assert not exercises_05._grows_like_the_square(tiny_autograd.topo_order, root, quarter)
 
 
 def test_the_worked_answers_are_the_librarys_results():
