@@ -80,28 +80,38 @@ def setup(extra: str = "dev") -> Path:
         print(f"Creating a virtual environment in {VENV.name}/", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
     has_torch = subprocess.run([py, "-c", "import torch"], capture_output=True).returncode == 0
-    # --no-compile, then compile_all(): pip byte-compiles on one core, compileall on all.
+    # --no-compile: pip would byte-compile every file it installs, on one core; Python compiles
+    # each module the first time something imports it instead (see course_env).
     if not has_torch:
         if wants_cpu_torch():  # the wheel alone from the CPU index; its dependencies from PyPI
             run(py, "-m", "pip", "install", "--no-compile", "--no-deps", "--retries", "2", TORCH,
                 "--extra-index-url", TORCH_CPU_INDEX)
         run(py, "-m", "pip", "install", "--no-compile", TORCH)
     run(py, "-m", "pip", "install", "-q", "--no-compile", "-e", f"{ROOT}[{extra}]")
-    compile_all(py)
+    compile_what_the_lessons_import(py)
     STAMP.write_text(f"{setup_fingerprint()}\n{extra}")
     return py
 
 
-def compile_all(py: Path) -> None:
-    """Byte-compile everything installed in py's environment, on every core. Without .pyc
-    files (with PYTHONDONTWRITEBYTECODE set, as on some CI machines, Python never writes them)
-    every process would compile each module it imports, every time. compileall's exit status is
-    not checked: a few files in the packages target other Python versions, and pip skips
-    those the same way."""
-    site = subprocess.run([py, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                          capture_output=True, text=True, check=True).stdout.strip()
-    print(f"+ byte-compiling {site}", flush=True)
-    subprocess.run([py, "-m", "compileall", "-q", "-j", "0", site], stdout=subprocess.DEVNULL)
+def course_env() -> dict[str, str]:
+    """This environment, less PYTHONDONTWRITEBYTECODE, for everything run with .venv's Python.
+    Where it is set (as on some CI machines), Python never caches a compiled module, so every
+    process would compile each module it imports, every time; .venv is the course's own."""
+    return {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
+def compile_what_the_lessons_import(py: Path) -> None:
+    """Import every lessons_lib module once, so that it and what it imports (NumPy, PyTorch,
+    matplotlib, ipywidgets) are compiled and cached now. The grader's worker processes never
+    write a cache (lessons_lib/grading.py) and would otherwise compile PyTorch every time. Far
+    fewer files than compiling all of .venv, most of which nothing imports. A module that fails
+    to import here is left to fail where it is used, with its own message."""
+    print("+ compiling what lessons_lib imports", flush=True)
+    subprocess.run([py, "-c", "import importlib, pkgutil, lessons_lib\n"
+                    "for m in pkgutil.iter_modules(lessons_lib.__path__, 'lessons_lib.'):\n"
+                    "    try:\n        importlib.import_module(m.name)\n"
+                    "    except Exception:\n        pass"],
+                   env=course_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def is_root() -> bool:
@@ -127,7 +137,7 @@ def lab_command(py: Path, args: list[str]) -> list:
 def lab(args: list[str]) -> None:
     py = setup("lab")
     command = lab_command(py, args)
-    os.execv(py, command)
+    os.execve(py, command, course_env())
 
 
 def ensure_chromium() -> None:
@@ -150,14 +160,16 @@ def test(args: list[str]) -> None:
     # and a file's shared browser session stay together; `-n 0` runs everything in one process.
     workers = [] if any(a == "-n" or a.startswith(("-n=", "--numprocesses")) for a in args) else [
         "-n", str(min(4, os.cpu_count() or 1)), "--dist", "loadfile"]
-    sys.exit(subprocess.run([py, "-m", "pytest", *workers, *args], cwd=ROOT).returncode)
+    sys.exit(subprocess.run([py, "-m", "pytest", *workers, *args], cwd=ROOT,
+                            env=course_env()).returncode)
 
 
 def execute(args: list[str]) -> None:
     py = setup()
     # The notebooks named, as paths from where this is run (the command runs in the repository)
     paths = [a if a.startswith("-") else str(Path(a).resolve()) for a in args]
-    sys.exit(subprocess.run([py, "-m", "tests.execute_notebooks", *paths], cwd=ROOT).returncode)
+    sys.exit(subprocess.run([py, "-m", "tests.execute_notebooks", *paths], cwd=ROOT,
+                            env=course_env()).returncode)
 
 
 def bench(args: list[str]) -> None:
@@ -168,7 +180,7 @@ def bench(args: list[str]) -> None:
     if args and (ROOT / "benchmarks" / f"bench_{args[0]}.py").exists():
         scripts, args = [ROOT / "benchmarks" / f"bench_{args[0]}.py"], args[1:]
     for script in scripts:
-        run(py, script, *args, cwd=ROOT)
+        run(py, script, *args, cwd=ROOT, env=course_env())
 
 
 def site(args: list[str]) -> None:
@@ -176,13 +188,14 @@ def site(args: list[str]) -> None:
     It installs MathJax and axe-core from website/package-lock.json with npm the first time."""
     py = setup()
     sys.exit(subprocess.run([py, "-m", "website.build", *args], cwd=ROOT,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)}).returncode)
+                            env={**course_env(), "PYTHONPATH": str(ROOT)}).returncode)
 
 
 def grade(args: list[str]) -> None:
     """A class's exercise answers through the lessons' checkers (lessons_lib/grading_report.py)."""
     py = setup()
-    sys.exit(subprocess.run([py, "-m", "lessons_lib.grading_report", *args]).returncode)
+    sys.exit(subprocess.run([py, "-m", "lessons_lib.grading_report", *args],
+                            env=course_env()).returncode)
 
 
 TASKS = {"setup": lambda args: setup(), "lab": lab, "test": test, "execute": execute,

@@ -22,7 +22,7 @@ def fake_venv(tmp_path, monkeypatch):
     monkeypatch.setattr(tasks, "venv_python", lambda: venv / "bin" / "python")
     commands = []
     monkeypatch.setattr(tasks, "run", lambda *cmd, **kw: commands.append([str(c) for c in cmd]))
-    monkeypatch.setattr(tasks, "compile_all", lambda py: None)
+    monkeypatch.setattr(tasks, "compile_what_the_lessons_import", lambda py: None)
     monkeypatch.setattr(tasks.subprocess, "run",
                         lambda cmd, **kw: subprocess.CompletedProcess(cmd, 0))  # torch is there
     return commands
@@ -79,6 +79,23 @@ def test_execute_takes_paths_relative_to_where_it_is_run(tmp_path, monkeypatch):
         tasks.execute(["01-x.ipynb"])
     (cmd, kw), = ran
     assert cmd[-1] == str(tmp_path / "notebooks" / "01-x.ipynb") and kw["cwd"] == tasks.ROOT
+
+
+@pytest.mark.parametrize("task", ["test", "execute", "grade"])
+def test_the_course_python_may_cache_compiled_modules(task, monkeypatch):
+    """Where PYTHONDONTWRITEBYTECODE is set, .venv's Python runs without it, and the rest of the
+    environment is passed on as it is."""
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    monkeypatch.setenv("LESSONS_SOMETHING", "kept")
+    monkeypatch.setattr(tasks, "setup", lambda extra="dev": Path("py"))
+    monkeypatch.setattr(tasks, "ensure_chromium", lambda: None)
+    ran = []
+    monkeypatch.setattr(tasks.subprocess, "run", lambda cmd, **kw: ran.append(kw) or
+                        subprocess.CompletedProcess(cmd, 0))
+    with pytest.raises(SystemExit):
+        getattr(tasks, task)([])
+    assert "PYTHONDONTWRITEBYTECODE" not in ran[0]["env"]
+    assert ran[0]["env"]["LESSONS_SOMETHING"] == "kept"
 
 
 def test_two_site_builds_at_once_do_not_write_into_each_other(tmp_path, monkeypatch):

@@ -98,7 +98,7 @@ def drawer(figure):
 def png_bytes(figure) -> bytes:
     rgb = np.asarray(figure.canvas.buffer_rgba())[..., :3]
     out = io.BytesIO()
-    PIL.Image.fromarray(rgb).save(out, format="png", compress_level=9)
+    PIL.Image.fromarray(rgb).save(out, format="png", compress_level=6)
     return out.getvalue()
 
 

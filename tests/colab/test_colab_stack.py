@@ -33,7 +33,6 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-import tasks
 from tests import execute_notebooks
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -111,17 +110,16 @@ def build_environment(env_dir: Path) -> None:
     python = python_in(env_dir)
     check(python, "-m", "pip", "install", "-q", f"pip=={pins()['pip']}")  # Colab's pip first
     # torch==2.13.0 in the list takes this machine's CPU wheel; never an unpinned torch.
-    # --no-compile, then compileall on every core (pip compiles on one); see tasks.compile_all.
+    # --no-compile: the kernels compile and cache what they import (see tasks.course_env).
     check(python, "-m", "pip", "install", "-q", "--no-compile", "-r", VERSIONS)
-    tasks.compile_all(python)
 
 
 def kernel_env(scratch: Path, **extra: str) -> dict[str, str]:
     """A clean environment for the runner and its kernel: nothing of this machine's Jupyter,
     IPython or matplotlib configuration, and matplotlib's default (inline) backend, as on Colab."""
-    env = {k: v for k, v in os.environ.items()
+    env = {k: v for k, v in os.environ.items()  # and compiled modules are cached, as on Colab
            if k not in ("MPLBACKEND", "PYTHONPATH", "VIRTUAL_ENV", "JUPYTER_PATH",
-                        "PYTHONSTARTUP")}
+                        "PYTHONSTARTUP", "PYTHONDONTWRITEBYTECODE")}
     for name in ("JUPYTER_DATA_DIR", "JUPYTER_CONFIG_DIR", "IPYTHONDIR", "MPLCONFIGDIR"):
         env[name] = str(scratch / name.lower())
     # debugpy's note about Python 3.11's frozen modules, on the kernel process's own stderr.
