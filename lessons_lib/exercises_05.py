@@ -271,9 +271,10 @@ def _seconds_for(function, root) -> float:
 
 def _grows_like_the_square(function, root, quarter) -> bool:
     """Four times the values taking more than nine times as long (a walk that looks at every
-    value once takes about four times as long; a `seen` list searched each time, about 16)."""
+    value once takes about four times as long; a `seen` list searched each time, about 16), and
+    over a quarter of a second (a walk that looks at each value once takes a tenth of that)."""
     whole = _seconds_for(function, root)
-    return whole > 0.05 and whole > 9 * _seconds_for(function, quarter)
+    return whole > 0.25 and whole > 9 * _seconds_for(function, quarter)
 
 
 def _order_of(function):

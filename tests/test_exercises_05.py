@@ -152,10 +152,10 @@ def test_a_walk_that_grows_like_the_square_is_caught_on_any_machine_speed():
     size = {id(root): 20_001, id(quarter): 5_001}
 
     def like_the_square(value):
-        time.sleep(2e-10 * size[id(value)] ** 2)  # 0.08 s on the whole chain, 0.005 s on 1/4
+        time.sleep(1e-9 * size[id(value)] ** 2)  # 0.4 s on the whole chain, 0.025 s on 1/4
 
     def like_the_size(value):
-        time.sleep(5e-6 * size[id(value)])  # 0.1 s and 0.025 s
+        time.sleep(2e-5 * size[id(value)])  # 0.4 s and 0.1 s
 
     assert exercises_05._grows_like_the_square(like_the_square, root, quarter)
     assert not exercises_05._grows_like_the_square(like_the_size, root, quarter)
