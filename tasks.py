@@ -153,15 +153,39 @@ def ensure_chromium() -> None:
             env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
 
 
+def start_colab_stack(args: list[str]) -> subprocess.Popen | None:
+    """Build the Colab-stack environment (tests/colab/environment.py) in the background while
+    .venv is set up, if it is not built yet and the run is the whole suite or names the Colab
+    tests (a path or -k expression with "colab" in it): pip uses one core, so the build costs
+    no time then. The tests wait for it; a failed build is retried by the tests, which say
+    what went wrong."""
+    from tests.colab import environment
+
+    named = [a for a in args if not a.startswith("-")]  # paths, and -k or -m expressions
+    if environment.is_built() or (named and not any("colab" in a for a in named)):
+        return None
+    return subprocess.Popen([sys.executable, "-m", "tests.colab.environment"], cwd=ROOT,
+                            env=course_env(), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+
+
 def test(args: list[str]) -> None:
-    py = setup()
-    ensure_chromium()
-    # One pytest worker per core (at most 4), each taking whole test files, so a notebook's cells
-    # and a file's shared browser session stay together; `-n 0` runs everything in one process.
-    workers = [] if any(a == "-n" or a.startswith(("-n=", "--numprocesses")) for a in args) else [
-        "-n", str(min(4, os.cpu_count() or 1)), "--dist", "loadfile"]
-    sys.exit(subprocess.run([py, "-m", "pytest", *workers, *args], cwd=ROOT,
-                            env=course_env()).returncode)
+    colab = start_colab_stack(args)
+    try:
+        py = setup()
+        ensure_chromium()
+        # One pytest worker per core (at most 4), each taking whole test files, so a notebook's
+        # cells and a file's shared browser session stay together; `-n 0`: one process.
+        workers = [] if any(a == "-n" or a.startswith(("-n=", "--numprocesses"))
+                            for a in args) else ["-n", str(min(4, os.cpu_count() or 1)),
+                                                 "--dist", "loadfile"]
+        code = subprocess.run([py, "-m", "pytest", *workers, *args], cwd=ROOT,
+                              env=course_env()).returncode
+    finally:
+        if colab is not None and colab.poll() is None:  # the tests stopped before needing it
+            colab.terminate()
+            colab.wait()
+    sys.exit(code)
 
 
 def execute(args: list[str]) -> None:

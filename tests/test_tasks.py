@@ -89,6 +89,7 @@ def test_the_course_python_may_cache_compiled_modules(task, monkeypatch):
     monkeypatch.setenv("LESSONS_SOMETHING", "kept")
     monkeypatch.setattr(tasks, "setup", lambda extra="dev": Path("py"))
     monkeypatch.setattr(tasks, "ensure_chromium", lambda: None)
+    monkeypatch.setattr(tasks, "start_colab_stack", lambda args: None)
     ran = []
     monkeypatch.setattr(tasks.subprocess, "run", lambda cmd, **kw: ran.append(kw) or
                         subprocess.CompletedProcess(cmd, 0))
@@ -96,6 +97,22 @@ def test_the_course_python_may_cache_compiled_modules(task, monkeypatch):
         getattr(tasks, task)([])
     assert "PYTHONDONTWRITEBYTECODE" not in ran[0]["env"]
     assert ran[0]["env"]["LESSONS_SOMETHING"] == "kept"
+
+
+@pytest.mark.parametrize("args, starts", [([], True), (["-x", "--durations=5"], True),
+                                           (["tests/colab"], True), (["-k", "slider"], False),
+                                           (["tests/test_layers.py", "-x"], False)])
+def test_the_colab_stack_is_built_beside_setup_when_the_run_needs_it(monkeypatch, args, starts):
+    from tests.colab import environment
+
+    started = []
+    monkeypatch.setattr(tasks.subprocess, "Popen", lambda cmd, **kw: started.append(cmd))
+    monkeypatch.setattr(environment, "is_built", lambda: False)
+    tasks.start_colab_stack(args)
+    assert started == ([[tasks.sys.executable, "-m", "tests.colab.environment"]] if starts
+                       else [])
+    monkeypatch.setattr(environment, "is_built", lambda: True)
+    assert tasks.start_colab_stack(args) is None and len(started) == int(starts)
 
 
 def test_two_site_builds_at_once_do_not_write_into_each_other(tmp_path, monkeypatch):

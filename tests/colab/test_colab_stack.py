@@ -3,7 +3,7 @@
 We can't reach Colab from here, so this runs the kernel side the way Colab would:
 - a separate environment with exactly the versions in colab-versions.txt (ipywidgets 7.7.1,
   IPython 7.34, ipykernel 6.17, matplotlib 3.10, numpy 2.1, ...), built once and cached in
-  .venv/colab-stack/ under the hash of that file (delete the folder to rebuild);
+  .venv/colab-stack/ under the hash of that file (environment.py; delete the folder to rebuild);
 - lessons_lib installed by the notebooks' own setup cell, run in that environment's kernel with
   `google.colab` faked into sys.modules and the GitHub URL swapped for a local clone's
   `git+file://` URL, with the version list as pip constraints so Colab's packages can't move;
@@ -14,26 +14,19 @@ The clone is the repository at HEAD; uncommitted changes to lessons_lib/, pyproj
 README.md are committed on top of it in the clone (never here), so the test checks the code you
 are looking at. In CI's fresh clone that commit is empty and skipped.
 """
-import hashlib
 import json
 import os
 import re
 import shutil
 import subprocess
-import sys
-import venv
 from pathlib import Path
-
-try:
-    import fcntl
-except ImportError:  # Windows: no lock; don't run two test sessions at once there
-    fcntl = None
 
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from tests import execute_notebooks
+from tests.colab import environment
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -41,24 +34,9 @@ VERSIONS = HERE / "colab-versions.txt"
 RUNNER = HERE / "run_notebook.py"
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 IDS = [p.name for p in NOTEBOOKS]
-# Where the cached environments live; override to share one between clones.
-VENV_HOME = Path(os.environ.get("LESSONS_COLAB_VENV_HOME", ROOT / ".venv" / "colab-stack"))
 # What the setup cell's pip install needs from the repository (the package and its metadata).
 PACKAGE_PATHS = ("lessons_lib", "pyproject.toml", "README.md")
 ANSI = re.compile(r"\x1b\[[0-9;]*m")  # IPython 7 colours its tracebacks
-PIN = re.compile(r"^([A-Za-z0-9_.\-]+)==(\S+)$")
-
-
-def pins() -> dict[str, str]:
-    """{distribution name: version} from colab-versions.txt."""
-    found = {}
-    for line in VERSIONS.read_text().splitlines():
-        line = line.split("#", 1)[0].strip()
-        if line:
-            match = PIN.match(line)
-            assert match, f"colab-versions.txt: only `name==version` lines, got {line!r}"
-            found[match.group(1)] = match.group(2)
-    return found
 
 
 def tags(cell) -> list[str]:
@@ -78,40 +56,10 @@ def check(*cmd, **kwargs) -> str:
 
 # ---------------------------------------------------------------- the Colab-stack environment
 
-def environment_key() -> str:
-    text = VERSIONS.read_bytes() + sys.version.encode()
-    return hashlib.sha256(text).hexdigest()[:16]
-
-
-def python_in(env_dir: Path) -> Path:
-    return env_dir / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
-
-
 @pytest.fixture(scope="session")
 def colab_python() -> Path:
     """The Python of an environment holding colab-versions.txt; built on first use only."""
-    env_dir = VENV_HOME / environment_key()
-    done = env_dir / "colab-versions.done"
-    VENV_HOME.mkdir(parents=True, exist_ok=True)
-    with open(VENV_HOME / ".lock", "w") as lock:  # two test runs at once build it once
-        if fcntl:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-        if not done.exists():
-            build_environment(env_dir)
-            done.write_text(VERSIONS.read_text())
-    return python_in(env_dir)
-
-
-def build_environment(env_dir: Path) -> None:
-    for old in VENV_HOME.iterdir():  # an earlier version list's environment, or a half-built one
-        if old.is_dir():
-            shutil.rmtree(old)
-    venv.EnvBuilder(with_pip=True).create(env_dir)
-    python = python_in(env_dir)
-    check(python, "-m", "pip", "install", "-q", f"pip=={pins()['pip']}")  # Colab's pip first
-    # torch==2.13.0 in the list takes this machine's CPU wheel; never an unpinned torch.
-    # --no-compile: the kernels compile and cache what they import (see tasks.course_env).
-    check(python, "-m", "pip", "install", "-q", "--no-compile", "-r", VERSIONS)
+    return environment.colab_python()
 
 
 def kernel_env(scratch: Path, **extra: str) -> dict[str, str]:
@@ -211,13 +159,13 @@ def test_the_kernel_has_exactly_colab_versions(colab_python, tmp_path):
     notebook = tmp_path / "versions.ipynb"
     nbformat.write(new_notebook(cells=[new_code_cell(
         "import importlib.metadata\nimport json\nimport sys\n\n"
-        f"names = {sorted(pins())!r}\n"
+        f"names = {sorted(environment.pins())!r}\n"
         "print(json.dumps({'python': sys.executable,\n"
         "                  **{n: importlib.metadata.version(n) for n in names}}))")]), notebook)
     found = json.loads(execute(colab_python, notebook, tmp_path).cells[0].outputs[0].text)
     assert Path(found.pop("python")) == colab_python
     # A local version label (torch's "+cpu") is the build, not the release.
-    assert {name: version.split("+")[0] for name, version in found.items()} == pins()
+    assert {name: version.split("+")[0] for name, version in found.items()} == environment.pins()
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
