@@ -6,6 +6,7 @@ import torch
 import torch.nn.functional as F
 
 from lessons_lib import cnn, digits
+from tests.numeric import finite_difference
 
 
 @pytest.fixture(scope="module")
@@ -15,16 +16,6 @@ def split():
 
 def _rng():
     return np.random.default_rng(7)
-
-
-def _finite_difference(f, x, h=1e-6):
-    grad = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        up, down = x.copy(), x.copy()
-        up[i] += h
-        down[i] -= h
-        grad[i] = (f(up) - f(down)) / (2 * h)
-    return grad
 
 
 def test_conv_forward_and_backward_equal_autograd_with_channels():
@@ -43,7 +34,7 @@ def test_conv_kernel_gradient_equals_finite_differences():
     rng = _rng()
     x, w, b, dy = (rng.normal(size=(2, 1, 5, 5)), rng.normal(size=(2, 1, 3, 3)),
                    np.zeros(2), rng.normal(size=(2, 2, 5, 5)))
-    numeric = _finite_difference(lambda v: np.sum(cnn.conv_forward(x, v, b) * dy), w)
+    numeric = finite_difference(lambda v: np.sum(cnn.conv_forward(x, v, b) * dy), w)
     assert np.allclose(cnn.conv_backward(x, w, dy)[1], numeric, atol=1e-6)
 
 
@@ -55,7 +46,7 @@ def test_pool_routes_the_gradient_to_the_largest_input_like_autograd():
     (yt * torch.tensor(dy)).sum().backward()
     assert np.array_equal(cnn.pool_forward(x), yt.detach().numpy())
     assert np.array_equal(cnn.pool_backward(x, dy), xt.grad.numpy())
-    numeric = _finite_difference(lambda v: np.sum(cnn.pool_forward(v) * dy), x)
+    numeric = finite_difference(lambda v: np.sum(cnn.pool_forward(v) * dy), x)
     assert np.allclose(cnn.pool_backward(x, dy), numeric, atol=1e-6)
     ties = np.zeros((1, 1, 2, 2))  # four equal values: the first one takes it all
     assert cnn.pool_backward(ties, np.ones((1, 1, 1, 1))).ravel().tolist() == [1, 0, 0, 0]
@@ -77,7 +68,7 @@ def test_the_network_gradients_equal_autograd_and_finite_differences(split):
         return cnn.loss_and_grads(cnn.Params(**(kwargs | {name: value})), x, y)[0]
 
     for name in ("conv_w", "conv_b", "lin_b"):
-        numeric = _finite_difference(lambda v, name=name: loss_with(name, v), getattr(params,
+        numeric = finite_difference(lambda v, name=name: loss_with(name, v), getattr(params,
                                                                                       name))
         assert np.allclose(getattr(grads, name), numeric, atol=1e-7), name
 

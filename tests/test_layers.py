@@ -7,21 +7,12 @@ import torch
 import torch.nn.functional as F
 
 from lessons_lib import layers
+from tests.numeric import finite_difference
 
 
 def _batch(seed=0, n=5, d_in=3, d_out=4):
     rng = np.random.default_rng(seed)
     return rng.normal(size=(n, d_in)), rng.normal(size=(d_in, d_out)), rng.normal(size=d_out)
-
-
-def _finite_difference(f, a, h=1e-6):
-    grad = np.zeros_like(a)
-    for i in np.ndindex(a.shape):
-        up, down = a.copy(), a.copy()
-        up[i] += h
-        down[i] -= h
-        grad[i] = (f(up) - f(down)) / (2 * h)
-    return grad
 
 
 def test_linear_forward_is_x_at_w_plus_b_written_out():
@@ -44,9 +35,9 @@ def test_linear_backward_equals_autograd_and_finite_differences():
     def loss(x_, w_, b_):
         return float(np.sum(layers.linear_forward(x_, w_, b_) * dy))
 
-    np.testing.assert_allclose(_finite_difference(lambda a: loss(a, w, b), x), dx, atol=1e-6)
-    np.testing.assert_allclose(_finite_difference(lambda a: loss(x, a, b), w), dw, atol=1e-6)
-    np.testing.assert_allclose(_finite_difference(lambda a: loss(x, w, a), b), db, atol=1e-6)
+    np.testing.assert_allclose(finite_difference(lambda a: loss(a, w, b), x), dx, atol=1e-6)
+    np.testing.assert_allclose(finite_difference(lambda a: loss(x, a, b), w), dw, atol=1e-6)
+    np.testing.assert_allclose(finite_difference(lambda a: loss(x, w, a), b), db, atol=1e-6)
 
 
 def test_relu_gate_passes_gradient_only_where_the_input_was_positive():
@@ -78,7 +69,7 @@ def test_cross_entropy_equals_torch_and_its_gradient_is_p_minus_y_over_n():
     torch.testing.assert_close(torch.tensor(grad), zt.grad)
     expected = (layers.softmax(logits) - np.eye(4)[labels]) / 6
     assert np.allclose(grad, expected)
-    numeric = _finite_difference(lambda z: layers.cross_entropy(z, labels), logits)
+    numeric = finite_difference(lambda z: layers.cross_entropy(z, labels), logits)
     np.testing.assert_allclose(numeric, grad, atol=1e-7)
 
 
