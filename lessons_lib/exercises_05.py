@@ -291,12 +291,14 @@ def _order_of(function):
 
 
 _TOO_SLOW = ("too slow for its 20,001 values: four times the values take far more than four "
-             "times as long. Is seen a list? `in` on a list looks at every entry; use a set of "
-             "ids.")
+             "times as long, as if each step went through every value before it. Is seen a "
+             "list? `in` on a list looks at every entry: use a set of ids. Or is the order "
+             "copied at each step (order = order + [value])? Use order.append(value).")
 
 
 def _too_slow(feedback):
-    """A timeout on the long chain (20,001 values) is most likely `seen` kept as a list."""
+    """A timeout on the long chain (20,001 values) is most likely `seen` kept as a list, or the
+    order copied at every step."""
     case = "Case a chain of 10,000 adds: it ran for more than"
     if not feedback.message.startswith(case):
         return feedback
