@@ -153,7 +153,7 @@ def test_a_walk_that_grows_like_the_square_is_caught_on_any_machine_speed():
     size = {id(root): 20_001, id(quarter): 5_001}
 
     def like_the_square(value):
-        time.sleep(1e-9 * size[id(value)] ** 2)  # 0.4 s on the whole chain, 0.025 s on 1/4
+        time.sleep(2e-9 * size[id(value)] ** 2)  # 0.8 s on the whole chain, 0.05 s on 1/4
 
     def like_the_size(value):
         time.sleep(2e-5 * size[id(value)])  # 0.4 s and 0.1 s
