@@ -158,9 +158,22 @@ def test_a_walk_that_grows_like_the_square_is_caught_on_any_machine_speed():
     def like_the_size(value):
         time.sleep(2e-5 * size[id(value)])  # 0.4 s and 0.1 s
 
-    assert exercises_05._grows_like_the_square(like_the_square, root, quarter)
-    assert not exercises_05._grows_like_the_square(like_the_size, root, quarter)
-    assert not exercises_05._grows_like_the_square(tiny_autograd.topo_order, root, quarter)
+    assert exercises_05._growth(like_the_square, root, quarter) == pytest.approx(16, rel=0.4)
+    assert exercises_05._growth(like_the_size, root, quarter) is None
+    assert exercises_05._growth(tiny_autograd.topo_order, root, quarter) is None
+
+
+@pytest.mark.parametrize("reason, said", [
+    ("it ran for more than 2 s (an endless loop?)", "too slow, more than 2 s for its 20,001"),
+    ("too slow: 4 times the values (20,001 against 5,001) took 16 times as long",
+     "took 16 times as long, as if each step went through every value before it."),
+])
+def test_a_slow_walk_is_told_both_likely_causes(reason, said):
+    feedback = exercises.Feedback(exercises.WRONG, f"Case a chain of 10,000 adds: {reason}.")
+    message = exercises_05._too_slow(feedback).message
+    assert said in message and "Is seen a list?" in message and "order.append(value)" in message
+    other = exercises.Feedback(exercises.WRONG, "Case lesson 03's chain: it returned None.")
+    assert exercises_05._too_slow(other) is other
 
 
 def test_the_worked_answers_are_the_librarys_results():
