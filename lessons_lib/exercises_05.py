@@ -212,13 +212,15 @@ def yours_or_ours(name: str, function):
 
 
 def _features(order, root):
-    """What the checker reads off an order: [every value in it, none twice, root first, each
-    value before the values it was made from], 1 for yes and 0 for no."""
+    """What the checker reads off an order: [every value in it, none twice, each value before
+    the values it was made from (so the root first), each value after them (the order
+    reversed)], 1 for yes and 0 for no."""
     if order is None or isinstance(order, (str, int, float)):
         return order  # None, text or a number: said as for every exercise
     if isinstance(order, bytes) or not hasattr(order, "__len__"):
-        raise _Say(f"return a list of Values (order[::-1], not reversed(order)), not "
-                   f"{type(order).__name__}")
+        if "reverse" in type(order).__name__:
+            raise _Say("reversed(order) is an iterator, not a list: return order[::-1]")
+        raise _Say(f"return a list of Values, not a {type(order).__name__}")
     order = list(order)
     if not all(isinstance(v, Value) for v in order):
         kind = next(type(v).__name__ for v in order if not isinstance(v, Value))
@@ -230,8 +232,8 @@ def _features(order, root):
     if not once:
         return [float(covers), 0.0, 0.0, 0.0]
     place = {i: n for n, i in enumerate(ids)}
-    before = all(place[id(v)] < place[id(p)] for v in everything for p, _ in v.parents)
-    return [1.0, 1.0, float(ids[0] == id(root)), float(before)]
+    pairs = [(place[id(v)], place[id(p)]) for v in everything for p, _ in v.parents]
+    return [1.0, 1.0, float(all(v < p for v, p in pairs)), float(all(v > p for v, p in pairs))]
 
 
 def _chain():
@@ -294,9 +296,10 @@ def _order_of(function):
     return run
 
 
-_SLOW_CAUSES = ("Is seen a list? `in` on a list looks at every entry: use a set of ids. Or is "
-                "the order copied at each step (order = order + [value])? Use "
-                "order.append(value).")
+_SLOW_CAUSES = ("Is `in` used on a list (seen, or the order itself)? It looks at every entry: "
+                "keep a set of ids. Or does each step copy or shift the whole order (order + "
+                "[value], order.insert(0, value))? Use order.append(value), and reverse once at "
+                "the end.")
 
 
 def _too_slow(feedback):
@@ -322,16 +325,17 @@ def _order_slip(vector):
 def topo_order(function):
     """`function(root)`: every value behind root once, root first, each value before the values
     it was made from."""
-    cases = [Case("lesson 03's chain", lambda: (_chain(),), [1.0] * 4),
-             Case("a value used three times", lambda: (_fan_out(),), [1.0] * 4),
-             Case("a chain of 10,000 adds", _long_chain, [1.0] * 4)]
-    slips = [("the order reversed (leaves first)", _order_slip([1.0, 1.0, 0.0, 0.0]),
-              "backward needs the root first: reverse your list."),
+    right = [1.0, 1.0, 1.0, 0.0]  # each graph has more than one value: reversed is wrong
+    cases = [Case("lesson 03's chain", lambda: (_chain(),), right),
+             Case("a value used three times", lambda: (_fan_out(),), right),
+             Case("a chain of 10,000 adds", _long_chain, right)]
+    slips = [("the order reversed (leaves first)", _order_slip([1.0, 1.0, 0.0, 1.0]),
+              "Backward needs the root first: reverse your list."),
              ("a list with a value in it twice", _order_slip([1.0, 0.0, 0.0, 0.0]),
               "A value used by two others is reached twice: keep a set of the ids seen."),
              ("a list missing some values", _order_slip([0.0, 0.0, 0.0, 0.0]), "Follow every "
               "parent of every value, down to the leaves."),
-             ("a value listed before one made from it", _order_slip([1.0, 1.0, 1.0, 0.0]),
+             ("a value listed before one made from it", _order_slip([1.0, 1.0, 0.0, 0.0]),
               "List a value only once all the values made from it are listed: add it after "
               "its inputs (depth first), then reverse.")]
     run = _order_of(function) if callable(function) else function  # not one: the checker says
