@@ -6,6 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lessons_lib import conv2d
+from tests.numeric import finite_difference
 
 
 @st.composite
@@ -45,14 +46,8 @@ def test_kernel_gradient_equals_finite_differences(case):
     image, kernel, target = case
     grad = conv2d.kernel_grad_numpy(image, conv2d.blame(conv2d.conv2d_numpy(image, kernel),
                                                         target), kernel.shape)
-    h = 1e-6
-    nudged = np.zeros_like(kernel)
-    for index in np.ndindex(*kernel.shape):
-        up, down = kernel.copy(), kernel.copy()
-        up[index] += h
-        down[index] -= h
-        nudged[index] = (conv2d.loss(conv2d.conv2d_numpy(image, up), target)
-                         - conv2d.loss(conv2d.conv2d_numpy(image, down), target)) / (2 * h)
+    nudged = finite_difference(
+        lambda k: conv2d.loss(conv2d.conv2d_numpy(image, k), target), kernel)
     torch.testing.assert_close(torch.tensor(grad), torch.tensor(nudged), rtol=1e-5, atol=1e-4)
 
 

@@ -54,10 +54,15 @@ def check(*cmd) -> None:
                            f"{result.stderr[-3000:]}")
 
 
+def _done() -> Path:
+    """The file a finished build leaves in its environment's folder."""
+    return VENV_HOME / environment_key() / "colab-versions.done"
+
+
 def colab_python() -> Path:
     """The Python of the environment, built first if it is not there yet."""
-    env_dir = VENV_HOME / environment_key()
-    done = env_dir / "colab-versions.done"
+    done = _done()
+    env_dir = done.parent
     VENV_HOME.mkdir(parents=True, exist_ok=True)
     with open(VENV_HOME / ".lock", "w") as lock:  # two builds at once build it once
         if fcntl:
@@ -69,7 +74,7 @@ def colab_python() -> Path:
 
 
 def is_built() -> bool:
-    return (VENV_HOME / environment_key() / "colab-versions.done").exists()
+    return _done().exists()
 
 
 def build(env_dir: Path) -> None:

@@ -30,7 +30,6 @@ from tests.colab import environment
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
-VERSIONS = HERE / "colab-versions.txt"
 RUNNER = HERE / "run_notebook.py"
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 IDS = [p.name for p in NOTEBOOKS]
@@ -145,7 +144,7 @@ def lessons_lib_from_git(colab_python, tmp_path_factory) -> str:
                       '.read_text("direct_url.json"))'),
     ]), notebook)
     # The constraints make pip fail, not upgrade, if lessons_lib ever asks for more than Colab has.
-    nb = execute(colab_python, notebook, work, PIP_CONSTRAINT=str(VERSIONS))
+    nb = execute(colab_python, notebook, work, PIP_CONSTRAINT=str(environment.VERSIONS))
     direct_url = json.loads(nb.cells[2].outputs[0].text)
     assert direct_url["url"] == clone.as_uri()
     assert direct_url["vcs_info"]["commit_id"] == commit
